@@ -1,0 +1,11 @@
+import { Command } from 'commander';
+
+/** The `sdep` command tree. Each subcommand lives in its own file and registers itself here. */
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('sdep')
+    .description('Serve SeldonDeployments through an Ambassador-compatible gateway')
+    .version('0.1.0');
+  return program;
+}
