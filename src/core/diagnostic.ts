@@ -6,7 +6,7 @@
 export type Severity = 'error' | 'warning';
 
 export interface Diagnostic {
-  /** Stable machine code, e.g. `SDEP_TRAFFIC_SUM`. Listed in docs/errors.md. */
+  /** Stable machine code (SDEP_ prefix), declared in its folder's codes.ts and listed in docs/errors.md. */
   code: string;
   severity: Severity;
   /** Which resource: `file.yaml#0 SeldonDeployment default/mymodel`, or a Mapping name. */
