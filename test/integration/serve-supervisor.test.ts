@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { DeploymentSpec, PredictorSpec } from '../../src/api/deployment-spec.js';
+import { desiredUnits } from '../../src/local/desired-units.js';
+import { EmbeddedResolver } from '../../src/local/embedded-resolver.js';
+import { Supervisor, type SupervisorEvent } from '../../src/local/supervisor.js';
+import { instanceKey, type Unit } from '../../src/local/unit.js';
+
+const FAKE_UNIT = fileURLToPath(new URL('./fixtures/fake-unit.mjs', import.meta.url));
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function until(what: string, cond: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function predictor(name: string): PredictorSpec {
+  return {
+    name,
+    graph: { name: 'classifier', type: 'MODEL', endpoint: { type: 'REST' }, parameters: [], children: [] },
+    componentSpecs: [
+      { spec: { containers: [{ name: 'classifier', image: 'seldonio/mock_classifier:1.18.2' }] } },
+    ],
+    replicas: 1,
+    shadow: false,
+    labels: {},
+    annotations: {},
+  };
+}
+
+function unitsFor(...names: string[]): Unit[] {
+  const spec: DeploymentSpec = {
+    source: { file: 'a.yaml', index: 0 },
+    apiVersion: 'machinelearning.seldon.io/v1',
+    name: 'dep',
+    namespace: 'default',
+    labels: {},
+    annotations: {},
+    protocol: 'seldon',
+    transport: 'rest',
+    predictors: names.map(predictor),
+  };
+  return desiredUnits([spec], {
+    serviceName: (d, p) => `${d.name}-${p.name}`,
+    restPort: 8000,
+    grpcPort: 5001,
+  });
+}
+
+const workDirs: string[] = [];
+const supervisors: Supervisor[] = [];
+after(async () => {
+  for (const s of supervisors) s.killAllNow();
+  for (const d of workDirs) await rm(d, { recursive: true, force: true });
+});
+
+async function harness(modeFor: (u: Unit) => string) {
+  const workDir = await mkdtemp(join(tmpdir(), 'sdep-sup-test-'));
+  workDirs.push(workDir);
+  const events: SupervisorEvent[] = [];
+  const sup = new Supervisor({
+    workDir,
+    launcher: (unit, file) => ({
+      command: process.execPath,
+      args: [FAKE_UNIT, file],
+      env: { ...process.env, FAKE_UNIT_MODE: modeFor(unit) },
+    }),
+    onEvent: (e) => events.push(e),
+    backoff: { initialMs: 50, maxMs: 200, resetAfterMs: 60_000 },
+    drainMs: 20,
+    killAfterMs: 2000,
+  });
+  supervisors.push(sup);
+  const resolver = new EmbeddedResolver();
+  let changes = 0;
+  resolver.onChange(() => changes++);
+  sup.onChange(() => resolver.update(sup.ready()));
+  return { sup, resolver, events, workDir, changes: () => changes };
+}
+
+test('a unit starts, becomes ready, joins the resolver, and stops with its whole process group', async () => {
+  const { sup, resolver, events, workDir } = await harness(() => 'child');
+  const [unit] = unitsFor('main');
+  assert.ok(unit);
+  await sup.start(unit);
+  const key = instanceKey(unit);
+  const file = join(workDir, `${key.replace(/[^A-Za-z0-9_.-]+/g, '_')}.json`);
+  assert.deepEqual(
+    JSON.parse(readFileSync(file, 'utf8')),
+    unit.resource,
+    'unit gets its own copy of the resource',
+  );
+  assert.equal(await sup.whenReady(key, 5000), true);
+  const [ep] = resolver.resolve('dep-main.default:8000');
+  assert.ok(ep, 'ready unit resolves');
+  const body = (await (await fetch(`http://127.0.0.1:${ep.port}/x`)).json()) as {
+    predictor: string;
+    pid: number;
+  };
+  assert.equal(body.predictor, 'main');
+  assert.equal(resolver.resolve('dep-main.default:5001')[0]?.port, ep.grpcPort);
+  assert.equal(resolver.resolve('http://dep-main.default.svc.cluster.local:8000')[0], ep);
+  const [st] = sup.status();
+  assert.equal(st?.ready, true);
+  assert.equal(st?.pid, body.pid);
+  const grandchild = Number(
+    events
+      .flatMap((e) => (e.event === 'unit-log' ? [e.line] : []))
+      .find((l) => l.startsWith('grandchild '))
+      ?.split(' ')[1],
+  );
+  assert.ok(grandchild > 0 && alive(grandchild));
+  assert.ok(
+    events.some((e) => e.event === 'unit-log' && e.line === 'a line before the listening line'),
+    'other stdout lines are logged',
+  );
+  await sup.stop(key);
+  assert.equal(alive(body.pid), false);
+  await until('grandchild killed with the group', () => !alive(grandchild));
+  assert.deepEqual(resolver.resolve('dep-main.default:8000'), []);
+  assert.equal(existsSync(file), false);
+  assert.deepEqual(sup.status(), []);
+});
+
+test('a crashing unit is restarted with back-off and never joins the resolver', async () => {
+  const { sup, resolver, events } = await harness(() => 'crash');
+  const [unit] = unitsFor('bad');
+  assert.ok(unit);
+  await sup.start(unit);
+  await until('three restarts', () => (sup.status()[0]?.restarts ?? 0) >= 3);
+  const delays = events.flatMap((e) => (e.event === 'unit-restarting' ? [e.delayMs] : []));
+  assert.deepEqual(delays.slice(0, 3), [50, 100, 200]);
+  assert.equal(sup.status()[0]?.lastExit?.code, 3);
+  assert.ok(events.some((e) => e.event === 'unit-log' && e.line === 'crashing on purpose'));
+  assert.deepEqual(resolver.resolve('dep-bad.default:8000'), []);
+  await sup.stopAll();
+  assert.deepEqual(sup.pids(), []);
+});
+
+test('a killed ready unit leaves the resolver at once and comes back with a new pid', async () => {
+  const { sup, resolver, changes } = await harness(() => 'ok');
+  const units = unitsFor('a', 'b');
+  for (const u of units) await sup.start(u);
+  for (const u of units) assert.equal(await sup.whenReady(instanceKey(u), 5000), true);
+  const before = sup.status().find((s) => s.predictor === 'a');
+  assert.ok(before?.pid);
+  const changesBefore = changes();
+  process.kill(before.pid, 'SIGKILL');
+  await until('unit left the resolver', () => resolver.resolve('dep-a.default:8000').length === 0);
+  assert.equal(resolver.resolve('dep-b.default:8000').length, 1, 'the other unit stays');
+  await until('unit back', () => resolver.resolve('dep-a.default:8000').length === 1);
+  const back = sup.status().find((s) => s.predictor === 'a');
+  assert.notEqual(back?.pid, before.pid);
+  assert.equal(back?.restarts, 1);
+  assert.ok(changes() >= changesBefore + 2);
+  const pids = sup.pids();
+  await sup.stopAll();
+  for (const pid of pids) assert.equal(alive(pid), false);
+});
