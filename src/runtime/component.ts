@@ -34,6 +34,8 @@ export interface Component {
   sendFeedbackRaw?(fb: Feedback): Promise<SeldonMessage> | SeldonMessage;
   /** Output column names, used when the component does not set them. */
   classNames?: string[];
+  /** Column names after transformInput; the request's names are kept when absent. */
+  featureNames?: string[];
   metrics?(): Metric[];
   tags?(): Record<string, unknown>;
   healthStatus?(): Promise<Payload> | Payload;

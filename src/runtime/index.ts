@@ -1,0 +1,32 @@
+export {
+  BUILTIN_IMPLEMENTATIONS,
+  type BuiltinImplementation,
+  type BuiltinOptions,
+  createBuiltinComponent,
+  isBuiltinImplementation,
+  loadBuiltinComponent,
+} from './builtin-components.js';
+export { CODES as RUNTIME_CODES, type RuntimeCode } from './codes.js';
+export type { Component, ComponentFactory, ComponentParameters, Payload } from './component.js';
+export { EpsilonGreedy } from './epsilon-greedy.js';
+export {
+  componentMetadata,
+  type InvokeContext,
+  invokeAggregate,
+  invokeHealthStatus,
+  invokePredict,
+  invokeRoute,
+  invokeSendFeedback,
+  invokeTransformInput,
+  invokeTransformOutput,
+  routeIndex,
+} from './invoke-component.js';
+export { loadComponentModule } from './load-component-module.js';
+export { isMockClassifierImage, MOCK_CLASSIFIER_THRESHOLD, MockClassifier } from './mock-classifier.js';
+export { OnnxServer, type OnnxServerOptions } from './onnx-server.js';
+export { RandomABTest, type RouterOptions } from './random-abtest.js';
+export { type RandomSource, seededRandom } from './random-source.js';
+export { responseMeta } from './response-meta.js';
+export { runtimeError } from './runtime-error.js';
+export type { UnitIdentity } from './unit-identity.js';
+export { parseUnitParameters } from './unit-parameters.js';
