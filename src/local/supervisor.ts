@@ -129,6 +129,10 @@ export class Supervisor {
     this.#launch(inst);
   }
 
+  isReady(key: string): boolean {
+    return this.#instances.get(key)?.state === 'ready';
+  }
+
   /** Resolves true when the instance is ready, false on timeout or when it is stopped. */
   whenReady(key: string, timeoutMs: number): Promise<boolean> {
     const inst = this.#instances.get(key);
@@ -296,6 +300,8 @@ export class Supervisor {
     });
     inst.state = 'backoff';
     inst.ports = undefined;
+    // whoever waits for this instance learns now that it is not coming up soon
+    for (const w of [...inst.waiters]) w(false);
     if (wasReady) this.#changed();
     const ran = this.#opts.now() - inst.startedAt;
     inst.crashes = nextAttempt(inst.crashes, ran, this.#opts.backoff);
