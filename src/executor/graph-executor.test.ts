@@ -116,7 +116,7 @@ test('output transformer runs on the way back; tensor in gives tensor out', asyn
     data: { names: ['a', 'b'], tensor: { shape: [2, 2], values: [1, 2, 3, 4] } },
   });
   assert.deepEqual(out.data?.tensor, { shape: [2, 1], values: [-3, -7] });
-  assert.deepEqual(out.data?.names, ['s']);
+  assert.deepEqual(out.data?.names, ['t:0'], 'an output transformer without class names names columns t:i');
 });
 
 test('puid: header wins, then meta.puid, else a generated UUID v4', async () => {
@@ -154,7 +154,7 @@ test('tags merge over the path: request tags, then each component (later wins)',
 test('component metrics reach onMetrics with the node name, and the response meta', async () => {
   const seen: unknown[] = [];
   const comps: Record<string, Component> = {
-    m: { predictRaw: () => ({ jsonData: 1 }), metrics: () => [{ key: 'hits', type: 'COUNTER', value: 2 }] },
+    m: { predict: () => ({ ok: 1 }), metrics: () => [{ key: 'hits', type: 'COUNTER', value: 2 }] },
   };
   const exec = createGraphExecutor(node('m', 'MODEL'), (n) => comps[n.name]!, {
     onMetrics: (ms) => seen.push(...ms),

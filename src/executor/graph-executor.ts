@@ -242,8 +242,11 @@ export function createGraphExecutor(
       await Promise.all(
         allNodes(graph).map(async (node) => {
           const client = clientOf(node);
+          // One component without metadata must not hide the others'.
           const md = client.metadata
-            ? await guarded(node, 'metadata', ctx.signal, (o) => client.metadata!(o))
+            ? await guarded(node, 'metadata', ctx.signal, (o) => client.metadata!(o)).catch((e: Error) => ({
+                error: e.message,
+              }))
             : undefined;
           models[node.name] = { ...(isObject(md) ? md : {}), name: node.name, type: node.type };
         }),
