@@ -1,0 +1,130 @@
+/**
+ * The gateway's metrics, created once per registry. The data plane records
+ * into these; the admin server exposes the registry at /metrics.
+ */
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { GATEWAY_METRICS as N } from './gateway-metric-names.js';
+
+export interface GatewayMetrics {
+  /** Downstream responses: labels cluster, route, status_class (`2xx`...). */
+  requests: Counter<'cluster' | 'route' | 'status_class'>;
+  /** Downstream request duration, first byte in to last byte out: labels cluster, route. */
+  requestDuration: Histogram<'cluster' | 'route'>;
+  /** Time spent upstream (x-envoy-upstream-service-time): label cluster. */
+  upstreamServiceTime: Histogram<'cluster'>;
+  /** Requests no route took (404 NR). */
+  noRoute: Counter<never>;
+  /** Circuit-breaker overflows (503 UO): labels cluster, limit (`pending`, `requests`, `connections`). */
+  pendingOverflow: Counter<'cluster' | 'limit'>;
+  /** Retries attempted: label cluster. */
+  retries: Counter<'cluster'>;
+  /** Retries not attempted because max_retries was reached: label cluster. */
+  retryOverflow: Counter<'cluster'>;
+  /** Route timeouts (504 UT): label cluster. */
+  timeouts: Counter<'cluster'>;
+  /** Upstream connect failures (UF): label cluster. */
+  connectFailures: Counter<'cluster'>;
+  /** Requests in flight upstream: label cluster. */
+  activeRequests: Gauge<'cluster'>;
+  /** Mirrored requests: labels cluster, outcome (`sent`, `failed`, `skipped`). */
+  shadowRequests: Counter<'cluster' | 'outcome'>;
+  /** Route table swaps: label result (`ok`, `kept_previous`). */
+  tableReloads: Counter<'result'>;
+  /** Routes in the serving table. */
+  tableRoutes: Gauge<never>;
+  /** Clusters in the serving table. */
+  tableClusters: Gauge<never>;
+}
+
+/** Latency buckets in seconds, 1 ms to 60 s (model calls can be slow). */
+export const DURATION_BUCKETS = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60,
+];
+
+const cache = new WeakMap<Registry, GatewayMetrics>();
+
+/** Idempotent per registry: a second call returns the same metric objects. */
+export function createGatewayMetrics(registry: Registry): GatewayMetrics {
+  const known = cache.get(registry);
+  if (known) return known;
+  const registers = [registry];
+  const m: GatewayMetrics = {
+    requests: new Counter({
+      name: N.requests,
+      help: 'Gateway responses by cluster, route and status class',
+      labelNames: ['cluster', 'route', 'status_class'],
+      registers,
+    }),
+    requestDuration: new Histogram({
+      name: N.requestDuration,
+      help: 'Gateway request duration in seconds',
+      labelNames: ['cluster', 'route'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    }),
+    upstreamServiceTime: new Histogram({
+      name: N.upstreamServiceTime,
+      help: 'Time spent waiting on the upstream, in seconds',
+      labelNames: ['cluster'],
+      buckets: DURATION_BUCKETS,
+      registers,
+    }),
+    noRoute: new Counter({ name: N.noRoute, help: 'Requests that matched no route (404 NR)', registers }),
+    pendingOverflow: new Counter({
+      name: N.pendingOverflow,
+      help: 'Requests refused by a circuit breaker (503 UO)',
+      labelNames: ['cluster', 'limit'],
+      registers,
+    }),
+    retries: new Counter({
+      name: N.retries,
+      help: 'Upstream retries attempted',
+      labelNames: ['cluster'],
+      registers,
+    }),
+    retryOverflow: new Counter({
+      name: N.retryOverflow,
+      help: 'Retries skipped because the cluster max_retries was reached',
+      labelNames: ['cluster'],
+      registers,
+    }),
+    timeouts: new Counter({
+      name: N.timeouts,
+      help: 'Requests that hit the route timeout (504 UT)',
+      labelNames: ['cluster'],
+      registers,
+    }),
+    connectFailures: new Counter({
+      name: N.connectFailures,
+      help: 'Upstream connection failures (UF)',
+      labelNames: ['cluster'],
+      registers,
+    }),
+    activeRequests: new Gauge({
+      name: N.activeRequests,
+      help: 'Requests in flight to the upstream',
+      labelNames: ['cluster'],
+      registers,
+    }),
+    shadowRequests: new Counter({
+      name: N.shadowRequests,
+      help: 'Mirrored (shadow) requests by outcome',
+      labelNames: ['cluster', 'outcome'],
+      registers,
+    }),
+    tableReloads: new Counter({
+      name: N.tableReloads,
+      help: 'Route table rebuilds by result',
+      labelNames: ['result'],
+      registers,
+    }),
+    tableRoutes: new Gauge({ name: N.tableRoutes, help: 'Routes in the serving route table', registers }),
+    tableClusters: new Gauge({
+      name: N.tableClusters,
+      help: 'Clusters in the serving route table',
+      registers,
+    }),
+  };
+  cache.set(registry, m);
+  return m;
+}
