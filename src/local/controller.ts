@@ -83,6 +83,8 @@ export class Controller {
   #closed = false;
   /** Instances the serving table counts on. */
   #servingKeys = new Set<string>();
+  /** Instances the reconcile in progress is bringing up (not to be retired meanwhile). */
+  #comingKeys = new Set<string>();
 
   constructor(opts: ControllerOptions) {
     this.#o = opts;
@@ -151,6 +153,7 @@ export class Controller {
       stop: plan.stop.map((r) => r.key),
       keep: plan.keep.length,
     });
+    this.#comingKeys = new Set(desired.map(instanceKey));
     await Promise.all(plan.start.map((u) => supervisor.start(u)));
 
     // wait only for units the serving table does not already count on (a crash-looping
@@ -191,6 +194,7 @@ export class Controller {
     };
     emit({ event: 'table', generation, table, specs: merged.specs });
     this.#servingKeys = new Set(desired.map(instanceKey));
+    this.#comingKeys = new Set();
     await this.retire();
   }
 
@@ -202,7 +206,7 @@ export class Controller {
   async retire(): Promise<void> {
     const { supervisor } = this.#o;
     if (this.#state.servingGeneration === 0) return;
-    const wanted = this.#servingKeys;
+    const wanted = new Set([...this.#servingKeys, ...this.#comingKeys]);
     const running = supervisor.running();
     const replacementReady = new Map<string, boolean>();
     for (const r of running) {
