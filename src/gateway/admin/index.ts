@@ -1,0 +1,5 @@
+export type { AdminHandler, AdminRoute, AdminServerOptions } from './admin-server.js';
+export { ALIVE_TEXT, createAdminServer, NOT_READY_TEXT, READY_TEXT } from './admin-server.js';
+export { diagHtml } from './diag-html.js';
+export type { DiagCluster, DiagDocument, DiagHeader, DiagRoute } from './diag-json.js';
+export { diagDocument } from './diag-json.js';
