@@ -7,6 +7,13 @@ export {
   decodeSeldonMessageList,
 } from './decode-seldon-message.js';
 export {
+  loadSeldonProto,
+  SELDON_PROTO_OPTIONS,
+  SELDON_PROTO_PATH,
+  type SeldonProto,
+  type SeldonServiceName,
+} from './load-seldon-proto.js';
+export {
   type BuildDataOptions,
   buildResponseData,
   type ExtractedPayload,
@@ -14,6 +21,21 @@ export {
   type PayloadKind,
   payloadKind,
 } from './payload.js';
+export {
+  fromProtoFeedback,
+  fromProtoList,
+  fromProtoMessage,
+  fromProtoValue,
+  type ProtoFeedback,
+  type ProtoListValue,
+  type ProtoSeldonMessage,
+  type ProtoStruct,
+  type ProtoValue,
+  toProtoFeedback,
+  toProtoList,
+  toProtoMessage,
+  toProtoValue,
+} from './proto-convert.js';
 export { BAD_JSON_INFO, mediaType, parseRequestBody } from './request-body.js';
 export {
   type SeldonErrorResponse,
@@ -36,3 +58,23 @@ export type {
   TfTensor,
 } from './seldon-message.js';
 export { ndarrayToTensor, numericShape, reshape, shapeProduct, tensorToNdarray } from './tensor-ndarray.js';
+export {
+  decodeV2Request,
+  decodeV2Tensor,
+  seldonMessageToV2Response,
+  tensorToV2Tensor,
+  type V2ResponseOptions,
+  v2Error,
+  v2RequestToSeldonMessage,
+  v2TensorToTensor,
+} from './v2/v2-codec.js';
+export {
+  V2_DATATYPES,
+  type V2Datatype,
+  type V2ErrorBody,
+  type V2InferenceRequest,
+  type V2InferenceResponse,
+  type V2RequestedOutput,
+  type V2Scalar,
+  type V2Tensor,
+} from './v2/v2-types.js';
