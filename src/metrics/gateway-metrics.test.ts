@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createGatewayMetrics, createRegistry, GATEWAY_METRICS, statusClass } from './index.js';
+import {
+  createGatewayMetrics,
+  createRegistry,
+  GATEWAY_METRICS,
+  gatewayRequestObserver,
+  statusClass,
+} from './index.js';
 
 test('createRegistry includes process metrics; createGatewayMetrics registers every gateway name once', async () => {
   const registry = createRegistry();
@@ -23,4 +29,22 @@ test('statusClass', () => {
   assert.equal(statusClass(200), '2xx');
   assert.equal(statusClass(404), '4xx');
   assert.equal(statusClass(0), 'other');
+});
+
+test('gatewayRequestObserver counts responses and Envoy flags', async () => {
+  const registry = createRegistry({ defaultMetrics: false });
+  const obs = gatewayRequestObserver(createGatewayMetrics(registry));
+  obs.observeRequest('r1', 'cluster_a', 200, '-', 0.01);
+  obs.observeRequest('', '', 404, 'NR', 0.001);
+  obs.observeRequest('r1', 'cluster_a', 503, 'UO', 0.001);
+  obs.observeRequest('r1', 'cluster_a', 504, 'UT', 3);
+  const text = await registry.metrics();
+  assert.match(text, /sdep_gateway_requests_total\{cluster="cluster_a",route="r1",status_class="2xx"\} 1/);
+  assert.match(text, /sdep_gateway_no_route_total 1/);
+  assert.match(
+    text,
+    /sdep_gateway_upstream_rq_pending_overflow_total\{cluster="cluster_a",limit="requests"\} 1/,
+  );
+  assert.match(text, /sdep_gateway_upstream_rq_timeout_total\{cluster="cluster_a"\} 1/);
+  assert.match(text, /sdep_gateway_request_duration_seconds_count\{cluster="cluster_a",route="r1"\} 3/);
 });

@@ -1,0 +1,37 @@
+/**
+ * Adapts GatewayMetrics to the data plane's per-request report
+ * (`observeRequest(route, cluster, status, flag, seconds)`), counting
+ * Envoy response flags into their own counters. Structural, so metrics/
+ * does not import gateway/.
+ */
+import { statusClass } from './gateway-metric-names.js';
+import type { GatewayMetrics } from './gateway-metrics.js';
+
+export interface RequestObserver {
+  observeRequest(route: string, cluster: string, status: number, flag: string, seconds: number): void;
+}
+
+export function gatewayRequestObserver(m: GatewayMetrics): RequestObserver {
+  return {
+    observeRequest(route, cluster, status, flag, seconds) {
+      const c = cluster || '-';
+      const r = route || '-';
+      m.requests.inc({ cluster: c, route: r, status_class: statusClass(status) });
+      m.requestDuration.observe({ cluster: c, route: r }, seconds);
+      switch (flag) {
+        case 'NR':
+          m.noRoute.inc();
+          break;
+        case 'UO':
+          m.pendingOverflow.inc({ cluster: c, limit: 'requests' });
+          break;
+        case 'UT':
+          m.timeouts.inc({ cluster: c });
+          break;
+        case 'UF':
+          m.connectFailures.inc({ cluster: c });
+          break;
+      }
+    },
+  };
+}
