@@ -1,0 +1,37 @@
+/**
+ * The downstream request/response shapes the data plane handles: node:http
+ * (HTTP/1.1) and the node:http2 compatibility API (h2c, TLS with ALPN) share
+ * these members, so one router serves every front end.
+ */
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { ServerHttp2Stream } from 'node:http2';
+import type { Readable } from 'node:stream';
+
+export interface DownstreamRequest extends Readable {
+  readonly method?: string | undefined;
+  readonly url?: string | undefined;
+  readonly headers: IncomingHttpHeaders;
+  readonly httpVersionMajor: number;
+  readonly socket: { remoteAddress?: string | undefined; encrypted?: boolean } | null;
+  /** Present on HTTP/2 requests only. */
+  readonly stream?: ServerHttp2Stream;
+}
+
+export interface DownstreamResponse {
+  readonly headersSent: boolean;
+  readonly writableEnded: boolean;
+  readonly destroyed?: boolean;
+  writeHead(status: number, headers?: OutgoingHttpHeaders): unknown;
+  write(chunk: Buffer): boolean;
+  end(chunk?: string | Buffer): unknown;
+  addTrailers(headers: OutgoingHttpHeaders): void;
+  destroy(error?: Error): unknown;
+  once(event: 'drain' | 'close', listener: () => void): unknown;
+  on(event: 'close', listener: () => void): unknown;
+  removeListener(event: string, listener: (...args: never[]) => void): unknown;
+}
+
+export function isGrpcRequest(headers: IncomingHttpHeaders): boolean {
+  const ct = headers['content-type'];
+  return ct?.startsWith('application/grpc') === true;
+}

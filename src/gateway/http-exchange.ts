@@ -1,0 +1,454 @@
+/**
+ * One proxied HTTP request (HTTP/1.1 upstream over an undici Pool): the
+ * exchange is itself the undici dispatch handler, so the hot path makes one
+ * object per request and no closures. It owns the route timeout, retries,
+ * the body buffer needed to replay or mirror, and backpressure both ways.
+ */
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import { PassThrough, type Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import type { SdepError } from '../core/sdep-error.js';
+import { type Route, shouldMirror, type WeightedTarget } from '../routing/index.js';
+import type { Cluster, EndpointState } from './cluster.js';
+import type { DownstreamRequest, DownstreamResponse } from './downstream.js';
+import type { GatewayContext, TableState } from './gateway-context.js';
+import {
+  noHealthyUpstreamError,
+  overflowError,
+  type ResetReason,
+  resetError,
+  sendLocalReply,
+  timeoutError,
+} from './local-reply.js';
+import { sendMirror } from './mirror.js';
+import {
+  backoffMs,
+  type FailureKind,
+  isRetriableFailure,
+  isRetriableStatus,
+  MAX_REPLAY_BODY,
+} from './retry.js';
+import { toDownstreamHeaders } from './upstream-headers.js';
+
+const kExchange = Symbol('sdep.exchange');
+
+interface Tagged {
+  [kExchange]?: HttpExchange;
+}
+
+const TIMEOUT = new Error('route timeout');
+const CLIENT_GONE = new Error('downstream closed');
+
+export class HttpExchange implements Dispatcher.DispatchHandler {
+  private readonly ctx: GatewayContext;
+  private readonly state: TableState;
+  private readonly req: DownstreamRequest;
+  private readonly res: DownstreamResponse;
+  private readonly route: Route;
+  private readonly target: WeightedTarget;
+  private readonly cluster: Cluster;
+  private readonly method: string;
+  private readonly url: string;
+  private readonly path: string;
+  private readonly headers: IncomingHttpHeaders;
+  private readonly startedAt: number;
+
+  private body: Buffer | Readable | null = null;
+  private chunks: Buffer[] = [];
+  private bodyLength = 0;
+  private replayable = true;
+  private mirror = false;
+
+  private endpoint: EndpointState | undefined;
+  private controller: Dispatcher.DispatchController | undefined;
+  private upstreamStart = 0;
+  private attemptActive = false;
+  private discard = false;
+  private retries = 0;
+  private attemptHoldsRetry = false;
+  private nextHoldsRetry = false;
+  private timer: NodeJS.Timeout | undefined;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private timedOut = false;
+  /** The downstream response is complete or abandoned: nothing more is written. */
+  private settled = false;
+  private finished = false;
+  private status = 0;
+  private flag = '-';
+
+  constructor(
+    ctx: GatewayContext,
+    state: TableState,
+    req: DownstreamRequest,
+    res: DownstreamResponse,
+    route: Route,
+    target: WeightedTarget,
+    cluster: Cluster,
+    method: string,
+    url: string,
+    path: string,
+    headers: IncomingHttpHeaders,
+  ) {
+    this.ctx = ctx;
+    this.state = state;
+    this.req = req;
+    this.res = res;
+    this.route = route;
+    this.target = target;
+    this.cluster = cluster;
+    this.method = method;
+    this.url = url;
+    this.path = path;
+    this.headers = headers;
+    this.startedAt = performance.now();
+  }
+
+  start(): void {
+    const cluster = this.cluster;
+    if (!cluster.breaker.tryStartRequest()) {
+      // Overflow: answered at once, nothing sent upstream.
+      this.settled = true;
+      this.finished = true;
+      this.reply(overflowError());
+      this.report();
+      return;
+    }
+    cluster.acquire();
+    this.ctx.inflight++;
+    (this.res as Tagged)[kExchange] = this;
+    this.res.on('close', onDownstreamClose);
+    const timeoutMs = this.target.timeoutMs;
+    if (timeoutMs > 0) this.timer = setTimeout(onRouteTimeout, timeoutMs, this);
+
+    const route = this.route;
+    this.mirror = route.mirror !== undefined && shouldMirror(route, this.ctx.random() * 100);
+    if (!hasRequestBody(this.req)) {
+      this.begin();
+      return;
+    }
+    const declared = this.req.headers['content-length'];
+    if (
+      (route.retry !== undefined || this.mirror) &&
+      (declared === undefined || Number(declared) <= MAX_REPLAY_BODY)
+    ) {
+      // Replay (retry or mirror) needs the body: buffer it, up to the limit.
+      (this.req as Tagged)[kExchange] = this;
+      this.req.on('data', onBodyData);
+      this.req.on('end', onBodyEnd);
+      return;
+    }
+    this.streamBody(this.req);
+  }
+
+  private streamBody(body: Readable): void {
+    this.body = body;
+    this.replayable = false;
+    this.mirror = false;
+    this.begin();
+  }
+
+  bodyData(chunk: Buffer): void {
+    this.bodyLength += chunk.length;
+    this.chunks.push(chunk);
+    if (this.bodyLength > MAX_REPLAY_BODY) {
+      // Over the buffer limit: stream what we have and the rest, without replay.
+      const req = this.req;
+      req.removeListener('data', onBodyData);
+      req.removeListener('end', onBodyEnd);
+      const pass = new PassThrough();
+      for (const c of this.chunks) pass.write(c);
+      this.chunks = [];
+      req.pipe(pass);
+      this.streamBody(pass);
+    }
+  }
+
+  bodyEnd(): void {
+    const chunks = this.chunks;
+    this.body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.bodyLength);
+    this.chunks = [];
+    this.begin();
+  }
+
+  private begin(): void {
+    if (this.settled) {
+      this.finishIfDone();
+      return;
+    }
+    if (this.mirror && this.replayable) {
+      const body = this.body;
+      sendMirror(
+        this.state,
+        this.route,
+        this.route.mirror!,
+        this.method,
+        this.url,
+        this.headers,
+        Buffer.isBuffer(body) ? body : null,
+      );
+    }
+    this.dispatchAttempt();
+  }
+
+  private dispatchAttempt(): void {
+    const st = this.cluster.pick(this.endpoint);
+    if (st === undefined) {
+      this.fail(noHealthyUpstreamError(), 'UH');
+      return;
+    }
+    this.endpoint = st;
+    st.active++;
+    this.attemptActive = true;
+    this.attemptHoldsRetry = this.nextHoldsRetry;
+    this.nextHoldsRetry = false;
+    this.discard = false;
+    this.controller = undefined;
+    this.upstreamStart = performance.now();
+    try {
+      this.cluster
+        .pool(st)
+        .dispatch({ path: this.path, method: this.method, headers: this.headers, body: this.body }, this);
+    } catch (err) {
+      this.onResponseError(undefined, err as Error);
+    }
+  }
+
+  // --- undici DispatchHandler ---
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.controller = controller;
+    if (this.settled) controller.abort(CLIENT_GONE);
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: IncomingHttpHeaders,
+  ): void {
+    if (statusCode < 200 || this.settled) return;
+    const retry = this.route.retry;
+    if (
+      retry !== undefined &&
+      isRetriableStatus(retry.retryOn, statusCode, this.headers) &&
+      this.takeRetry()
+    ) {
+      // Read and drop this response; the retry starts when it ends.
+      this.discard = true;
+      return;
+    }
+    this.status = statusCode;
+    const serviceTime = Math.round(performance.now() - this.upstreamStart);
+    this.res.writeHead(statusCode, toDownstreamHeaders(headers as OutgoingHttpHeaders, serviceTime));
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.discard || this.settled) return;
+    if (!this.res.write(chunk)) {
+      controller.pause();
+      this.res.once('drain', onDownstreamDrain);
+    }
+  }
+
+  onResponseEnd(): void {
+    this.endAttempt();
+    if (this.discard) {
+      this.scheduleRetry();
+      return;
+    }
+    if (!this.settled) {
+      this.settled = true;
+      this.res.end();
+    }
+    this.finishIfDone();
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, err: Error): void {
+    this.endAttempt();
+    if (this.settled) {
+      this.finishIfDone();
+      return;
+    }
+    if (this.discard) {
+      // The response we were dropping for a retry broke off: retry anyway.
+      this.scheduleRetry();
+      return;
+    }
+    if (this.res.headersSent) {
+      this.settled = true;
+      this.res.destroy();
+      this.finishIfDone();
+      return;
+    }
+    const kind = failureKind(err);
+    const retry = this.route.retry;
+    if (retry !== undefined && isRetriableFailure(retry.retryOn, kind) && this.takeRetry()) {
+      this.scheduleRetry();
+      return;
+    }
+    const error = resetError(REASONS[kind], this.retries > 0);
+    this.fail(error, error.flag ?? (kind === 'protocol' ? 'UPE' : 'UC'));
+  }
+
+  // --- retries ---
+
+  private takeRetry(): boolean {
+    const retry = this.route.retry!;
+    if (!this.replayable || this.timedOut || this.retries >= retry.numRetries) return false;
+    if (!this.cluster.breaker.tryStartRetry()) return false;
+    this.nextHoldsRetry = true;
+    this.retries++;
+    return true;
+  }
+
+  private scheduleRetry(): void {
+    if (this.settled) {
+      this.finishIfDone();
+      return;
+    }
+    this.retryTimer = setTimeout(onRetryTimer, backoffMs(this.retries, this.ctx.random), this);
+  }
+
+  retryNow(): void {
+    this.retryTimer = undefined;
+    if (this.settled) {
+      this.finishIfDone();
+      return;
+    }
+    this.dispatchAttempt();
+  }
+
+  // --- ends ---
+
+  private endAttempt(): void {
+    if (!this.attemptActive) return;
+    this.attemptActive = false;
+    this.endpoint!.active--;
+    this.controller = undefined;
+    if (this.attemptHoldsRetry) {
+      this.attemptHoldsRetry = false;
+      this.cluster.breaker.endRetry();
+    }
+  }
+
+  routeTimeout(): void {
+    this.timer = undefined;
+    if (this.settled) return;
+    this.timedOut = true;
+    if (this.attemptActive) this.controller?.abort(TIMEOUT);
+    this.fail(timeoutError(), 'UT');
+  }
+
+  downstreamClosed(): void {
+    if (this.settled) return;
+    this.settled = true;
+    this.status = 0;
+    this.flag = 'DC';
+    if (this.attemptActive) this.controller?.abort(CLIENT_GONE);
+    this.finishIfDone();
+  }
+
+  downstreamDrained(): void {
+    this.controller?.resume();
+  }
+
+  private fail(err: SdepError, flag: string): void {
+    this.settled = true;
+    this.flag = flag;
+    this.status = err.status;
+    this.reply(err);
+    this.finishIfDone();
+  }
+
+  private reply(err: SdepError): void {
+    if (this.status === 0) this.status = err.status;
+    if (err.flag === 'UO') this.flag = 'UO';
+    sendLocalReply(this.req, this.res, err);
+  }
+
+  private finishIfDone(): void {
+    if (this.finished || !this.settled || this.attemptActive) return;
+    this.finished = true;
+    if (this.timer) clearTimeout(this.timer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.nextHoldsRetry) {
+      this.nextHoldsRetry = false;
+      this.cluster.breaker.endRetry();
+    }
+    this.cluster.breaker.endRequest();
+    this.cluster.release();
+    this.report();
+    this.ctx.requestDone();
+  }
+
+  private report(): void {
+    const metrics = this.ctx.metrics;
+    if (metrics === undefined) return;
+    metrics.observeRequest(
+      this.route.id,
+      this.cluster.spec.name,
+      this.status,
+      this.flag,
+      (performance.now() - this.startedAt) / 1000,
+    );
+  }
+}
+
+const REASONS: Record<FailureKind, ResetReason> = {
+  connect: 'connection failure',
+  reset: 'connection termination',
+  timeout: 'connection termination',
+  'refused-stream': 'remote reset',
+  protocol: 'protocol error',
+};
+
+const CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EADDRNOTAVAIL',
+]);
+
+export function failureKind(err: Error): FailureKind {
+  const code = (err as { code?: unknown }).code;
+  if (typeof code === 'string') {
+    if (CONNECT_CODES.has(code)) return 'connect';
+    if (code.startsWith('HPE_') || code === 'UND_ERR_INVALID_ARG') return 'protocol';
+  }
+  return 'reset';
+}
+
+function hasRequestBody(req: DownstreamRequest): boolean {
+  const stream = req.stream;
+  if (stream !== undefined) return !stream.endAfterHeaders;
+  const h = req.headers;
+  const cl = h['content-length'];
+  if (cl !== undefined) return cl !== '0';
+  return h['transfer-encoding'] !== undefined;
+}
+
+function onDownstreamClose(this: Tagged): void {
+  this[kExchange]?.downstreamClosed();
+}
+
+function onDownstreamDrain(this: Tagged): void {
+  this[kExchange]?.downstreamDrained();
+}
+
+function onBodyData(this: Tagged, chunk: Buffer): void {
+  this[kExchange]?.bodyData(chunk);
+}
+
+function onBodyEnd(this: Tagged): void {
+  this[kExchange]?.bodyEnd();
+}
+
+function onRouteTimeout(ex: HttpExchange): void {
+  ex.routeTimeout();
+}
+
+function onRetryTimer(ex: HttpExchange): void {
+  ex.retryNow();
+}

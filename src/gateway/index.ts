@@ -1,0 +1,9 @@
+export { CODES as GATEWAY_CODES } from './codes.js';
+export type { DownstreamRequest, DownstreamResponse } from './downstream.js';
+export type { Gateway, GatewayLogger, GatewayOptions } from './gateway.js';
+export { createGateway } from './gateway.js';
+export type { GatewayMetricsSink } from './gateway-context.js';
+export { createLiteralResolver, parseServiceAddress } from './literal-resolver.js';
+export { grpcStatusFor } from './local-reply.js';
+export type { Endpoint, ServiceResolver } from './service-resolver.js';
+export type { TlsMaterial, TlsOption } from './tls.js';

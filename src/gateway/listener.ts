@@ -1,0 +1,136 @@
+/**
+ * The front end. Cleartext: HTTP/1.1 with keep-alive and HTTP/2 with prior
+ * knowledge (h2c, for gRPC) on one port — the first bytes of a connection
+ * are peeked and an HTTP/2 preface sends the socket to the http2 server,
+ * anything else to the HTTP/1.1 server. TLS: one http2 secure server with
+ * ALPN offering h2 and http/1.1.
+ */
+
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import http2, { type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from 'node:http2';
+import type { AddressInfo, Socket } from 'node:net';
+import type { DownstreamRequest, DownstreamResponse } from './downstream.js';
+import type { TlsMaterial } from './tls.js';
+
+export type RequestHandler = (req: DownstreamRequest, res: DownstreamResponse) => void;
+
+/** node:http and the http2 compatibility API deliver these; the router reads only their shared members. */
+function asNodeHandler(
+  handler: RequestHandler,
+): (req: IncomingMessage | Http2ServerRequest, res: ServerResponse | Http2ServerResponse) => void {
+  return handler as unknown as (
+    req: IncomingMessage | Http2ServerRequest,
+    res: ServerResponse | Http2ServerResponse,
+  ) => void;
+}
+
+export interface Frontend {
+  listen(port: number, host: string): Promise<AddressInfo>;
+  /** Stops accepting connections and closes idle ones; open requests continue. */
+  stopAccepting(): void;
+  /** Closes every remaining connection. */
+  destroy(): void;
+}
+
+/** `PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n` starts every prior-knowledge HTTP/2 connection. */
+const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
+function h2Options() {
+  return {
+    settings: { maxConcurrentStreams: 1000 },
+    maxSessionMemory: 64,
+  };
+}
+
+export function createFrontend(routerFilter: RequestHandler, tls: TlsMaterial | undefined): Frontend {
+  const handler = asNodeHandler(routerFilter);
+  const sessions = new Set<Http2Session>();
+  const trackSession = (session: Http2Session) => {
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+  };
+
+  if (tls !== undefined) {
+    const server = http2.createSecureServer(
+      { ...h2Options(), cert: tls.cert, key: tls.key, allowHTTP1: true, ALPNProtocols: ['h2', 'http/1.1'] },
+      handler,
+    );
+    server.on('session', trackSession);
+    const sockets = new Set<Socket>();
+    server.on('secureConnection', (s: Socket) => {
+      sockets.add(s);
+      s.once('close', () => sockets.delete(s));
+    });
+    return {
+      listen: (port, host) => listenOn(server, port, host),
+      stopAccepting() {
+        server.close();
+        for (const s of sessions) s.close();
+      },
+      destroy() {
+        for (const s of sessions) s.destroy();
+        for (const s of sockets) s.destroy();
+      },
+    };
+  }
+
+  const h1 = http.createServer({ keepAlive: true, requestTimeout: 0, noDelay: true }, handler);
+  h1.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  const h2c = http2.createServer(h2Options(), handler);
+  h2c.on('session', trackSession);
+  const h1Listeners = h1.listeners('connection') as ((socket: Socket) => void)[];
+  h1.removeAllListeners('connection');
+  const toH1 = (socket: Socket) => {
+    for (const l of h1Listeners) l.call(h1, socket);
+  };
+  const h2Sockets = new Set<Socket>();
+  h1.on('connection', (socket: Socket) => {
+    socket.once('data', (chunk: Buffer) => {
+      socket.pause();
+      socket.unshift(chunk);
+      if (startsLikePreface(chunk)) {
+        h2Sockets.add(socket);
+        socket.once('close', () => h2Sockets.delete(socket));
+        h2c.emit('connection', socket);
+      } else {
+        toH1(socket);
+      }
+      socket.resume();
+    });
+  });
+  return {
+    listen: (port, host) => listenOn(h1, port, host),
+    stopAccepting() {
+      h1.close();
+      h1.closeIdleConnections();
+      for (const s of sessions) s.close();
+    },
+    destroy() {
+      h1.closeAllConnections();
+      for (const s of sessions) s.destroy();
+      for (const s of h2Sockets) s.destroy();
+    },
+  };
+}
+
+function startsLikePreface(chunk: Buffer): boolean {
+  const n = Math.min(chunk.length, PREFACE.length);
+  return n >= 3 && chunk.subarray(0, n).equals(PREFACE.subarray(0, n));
+}
+
+function listenOn(
+  server: http.Server | http2.Http2SecureServer,
+  port: number,
+  host: string,
+): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error) => reject(err);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.removeListener('error', onError);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}

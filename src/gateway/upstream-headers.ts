@@ -1,0 +1,87 @@
+/**
+ * Header handling as Envoy does it at the edge. Request headers are edited in
+ * place (the downstream object is ours once the request is routed): hop-by-hop
+ * headers dropped, HTTP/2 pseudo-headers turned into Host, and x-request-id,
+ * x-forwarded-for, x-forwarded-proto, x-envoy-original-path added.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+
+export interface ForwardInfo {
+  remoteAddress: string | undefined;
+  proto: 'http' | 'https';
+  /** The path before rewrite, when the route rewrote it. */
+  originalPath: string | undefined;
+  hostRewrite: string | undefined;
+}
+
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'expect'];
+
+function dropConnectionTokens(headers: IncomingHttpHeaders | OutgoingHttpHeaders): void {
+  const conn = headers.connection;
+  if (typeof conn === 'string' && conn !== 'keep-alive' && conn !== 'close') {
+    // Headers named in Connection are hop-by-hop too.
+    for (const token of conn.split(',')) {
+      const name = token.trim().toLowerCase();
+      if (name !== '' && name !== 'close' && name !== 'keep-alive') delete headers[name];
+    }
+  }
+}
+
+/** Edits `headers` in place for the upstream request and returns it. */
+export function toUpstreamHeaders(headers: IncomingHttpHeaders, info: ForwardInfo): IncomingHttpHeaders {
+  if (headers[':method'] !== undefined) {
+    const authority = headers[':authority'];
+    if (headers.host === undefined && typeof authority === 'string') headers.host = authority;
+    for (const name of Object.keys(headers)) {
+      if (name.charCodeAt(0) === 58 /* ':' */) delete headers[name];
+    }
+  }
+  dropConnectionTokens(headers);
+  for (let i = 0; i < HOP_BY_HOP.length; i++) {
+    const name = HOP_BY_HOP[i]!;
+    if (headers[name] !== undefined) delete headers[name];
+  }
+  // `te` may only say `trailers` (gRPC needs it); anything else is hop-by-hop.
+  if (headers.te !== undefined && headers.te !== 'trailers') delete headers.te;
+  if (headers['x-request-id'] === undefined) headers['x-request-id'] = randomUUID();
+  const xff = headers['x-forwarded-for'];
+  if (info.remoteAddress !== undefined) {
+    headers['x-forwarded-for'] = xff === undefined ? info.remoteAddress : `${xff}, ${info.remoteAddress}`;
+  }
+  headers['x-forwarded-proto'] = info.proto;
+  if (info.originalPath !== undefined) headers['x-envoy-original-path'] = info.originalPath;
+  if (info.hostRewrite !== undefined) headers.host = info.hostRewrite;
+  return headers;
+}
+
+/** Edits the upstream response headers in place for the downstream response. */
+export function toDownstreamHeaders(
+  headers: OutgoingHttpHeaders,
+  serviceTimeMs: number,
+): OutgoingHttpHeaders {
+  dropConnectionTokens(headers);
+  for (let i = 0; i < HOP_BY_HOP.length; i++) {
+    const name = HOP_BY_HOP[i]!;
+    if (headers[name] !== undefined) delete headers[name];
+  }
+  headers['x-envoy-upstream-service-time'] = String(serviceTimeMs);
+  headers.server = 'envoy';
+  return headers;
+}
+
+/** The mirror's copy: same headers, Host/authority with `-shadow` appended. */
+export function toShadowHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+  const copy: IncomingHttpHeaders = { ...headers };
+  if (typeof copy.host === 'string') copy.host = `${shadowHost(copy.host)}`;
+  return copy;
+}
+
+/** Envoy appends `-shadow` to the host name, before any port. */
+export function shadowHost(host: string): string {
+  const colon = host.lastIndexOf(':');
+  if (colon > 0 && host.indexOf(']') < colon && /^\d+$/.test(host.slice(colon + 1))) {
+    return `${host.slice(0, colon)}-shadow${host.slice(colon)}`;
+  }
+  return `${host}-shadow`;
+}
