@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerUnitCommand } from './unit-command.js';
 
 /** The `sdep` command tree. Each subcommand lives in its own file and registers itself here. */
 export function buildProgram(): Command {
@@ -7,5 +8,6 @@ export function buildProgram(): Command {
     .name('sdep')
     .description('Serve SeldonDeployments through an Ambassador-compatible gateway')
     .version('0.1.0');
+  registerUnitCommand(program);
   return program;
 }

@@ -1,0 +1,128 @@
+/**
+ * `sdep unit`: runs one predictor of a SeldonDeployment as a unit process
+ * (Seldon's executor in a pod). Prints exactly one JSON line on stdout when
+ * listening — `{"event":"listening","http":<port>,"grpc":<port>}` — which the
+ * embedded supervisor reads; logs go to stderr.
+ */
+import type { Command } from 'commander';
+import { pino } from 'pino';
+import type { DeploymentSpec } from '../api/deployment-spec.js';
+import { loadDeployments } from '../api/load-deployments.js';
+import { formatDiagnostic } from '../core/diagnostic.js';
+import { DEFAULT_MAX_BODY_BYTES, startUnit } from '../executor/start-unit.js';
+
+interface UnitFlags {
+  deployment: string;
+  name?: string;
+  namespace?: string;
+  predictor: string;
+  port: string;
+  grpcPort: string;
+  host: string;
+  maxBodyBytes: string;
+  componentTimeoutMs?: string;
+}
+
+function intFlag(value: string, flag: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new Error(`${flag} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+function pick(specs: DeploymentSpec[], flags: UnitFlags): DeploymentSpec {
+  const matching = specs.filter(
+    (s) => (!flags.name || s.name === flags.name) && (!flags.namespace || s.namespace === flags.namespace),
+  );
+  const names = specs.map((s) => `${s.namespace}/${s.name}`).join(', ') || 'none';
+  if (matching.length === 1) return matching[0]!;
+  if (matching.length === 0) {
+    const want = [flags.namespace, flags.name].filter(Boolean).join('/') || 'a valid SeldonDeployment';
+    throw new Error(`${flags.deployment}: no ${want} (valid deployments in the file: ${names})`);
+  }
+  throw new Error(`${flags.deployment} holds several SeldonDeployments (${names}): choose one with --name`);
+}
+
+async function runUnit(flags: UnitFlags): Promise<void> {
+  const log = pino({ name: 'sdep-unit', level: process.env.SDEP_LOG_LEVEL ?? 'info' }, pino.destination(2));
+  const httpPort = intFlag(flags.port, '--port', 0, 65535);
+  const grpcPort = intFlag(flags.grpcPort, '--grpc-port', 0, 65535);
+  const maxBodyBytes = intFlag(flags.maxBodyBytes, '--max-body-bytes', 1, 2 ** 31);
+  const timeout = flags.componentTimeoutMs
+    ? intFlag(flags.componentTimeoutMs, '--component-timeout-ms', 1, 3_600_000)
+    : undefined;
+  const loaded = await loadDeployments([flags.deployment]);
+  for (const u of loaded.unreadable) process.stderr.write(`error: ${JSON.stringify(u)}\n`);
+  for (const d of loaded.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  const deployment = pick(loaded.specs, flags);
+  const unit = await startUnit({
+    deployment,
+    predictor: flags.predictor,
+    httpPort,
+    grpcPort,
+    host: flags.host,
+    maxBodyBytes,
+    ...(timeout ? { componentTimeoutMs: timeout } : {}),
+    log,
+  });
+  process.stdout.write(
+    `${JSON.stringify({ event: 'listening', http: unit.httpPort, grpc: unit.grpcPort })}\n`,
+  );
+  log.info(
+    {
+      deployment: `${deployment.namespace}/${deployment.name}`,
+      predictor: flags.predictor,
+      http: unit.httpPort,
+      grpc: unit.grpcPort,
+    },
+    'unit listening',
+  );
+  unit.ready.catch(async () => {
+    // A component that cannot load will not get better by waiting: let the supervisor restart us.
+    await unit.close();
+    process.exit(1);
+  });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'closing unit');
+    unit.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'close failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+export function registerUnitCommand(program: Command): void {
+  program
+    .command('unit')
+    .description('Serve one predictor of a SeldonDeployment (its inference graph) over HTTP and gRPC')
+    .requiredOption('--deployment <file>', 'SeldonDeployment file (YAML or JSON; may hold several documents)')
+    .option('--name <name>', 'which SeldonDeployment in the file (by metadata.name)')
+    .option('--namespace <ns>', 'its namespace, when names repeat across namespaces')
+    .requiredOption('--predictor <name>', 'the predictor to serve')
+    .option('--port <port>', 'HTTP port (0 = ephemeral)', '0')
+    .option('--grpc-port <port>', 'gRPC port (0 = ephemeral)', '0')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option(
+      '--max-body-bytes <n>',
+      'largest request body accepted (413 above)',
+      String(DEFAULT_MAX_BODY_BYTES),
+    )
+    .option('--component-timeout-ms <ms>', 'per component call timeout (default 30000)')
+    .action(async (flags: UnitFlags) => {
+      try {
+        await runUnit(flags);
+      } catch (err) {
+        process.stderr.write(`sdep unit: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+      }
+    });
+}
