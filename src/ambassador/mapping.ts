@@ -61,6 +61,12 @@ export interface Mapping {
   tls?: string | boolean;
   cluster_tag?: string;
   labels?: Record<string, unknown>;
+  /**
+   * Other valid Ambassador Mapping fields (e.g. `cors`, `add_request_headers`) from a
+   * hand-written or custom Mapping: kept so render passes them through; the embedded
+   * gateway ignores them (the loader warns).
+   */
+  extra?: Record<string, unknown>;
   /** Where this Mapping came from (a deployment, a custom annotation, a Mapping file). */
   origin?: MappingOrigin;
 }
@@ -71,6 +77,8 @@ export interface MappingOrigin {
   resource: string;
   /** The predictor that produced it, when generated. */
   predictor?: string;
+  /** True when generated for the predictor's explainer. */
+  explainer?: boolean;
 }
 
 export interface TLSContext {
@@ -82,8 +90,23 @@ export interface TLSContext {
   origin?: MappingOrigin;
 }
 
+/**
+ * A backend Service the generated Mappings point at, as Seldon Core creates it
+ * (one per predictor, one per explainer). The `ambassador-v1` render attaches the
+ * `getambassador.io/config` annotation to these.
+ */
+export interface BackendService {
+  name: string;
+  namespace: string;
+  selector: Record<string, string>;
+  ports: { name: string; port: number }[];
+  origin: MappingOrigin;
+}
+
 /** What the compiler produces for one deployment. */
 export interface AmbassadorConfig {
   mappings: Mapping[];
   tlsContexts: TLSContext[];
+  /** Backend Services of generated deployments (absent for loaded Mapping files). */
+  services?: BackendService[];
 }
