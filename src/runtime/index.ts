@@ -8,6 +8,12 @@ export {
 } from './builtin-components.js';
 export { CODES as RUNTIME_CODES, type RuntimeCode } from './codes.js';
 export type { Component, ComponentFactory, ComponentParameters, Payload } from './component.js';
+export { ComponentMetrics } from './component-metrics.js';
+export {
+  type ComponentServer,
+  type ComponentServerOptions,
+  createComponentServer,
+} from './component-server.js';
 export { EpsilonGreedy } from './epsilon-greedy.js';
 export {
   componentMetadata,
