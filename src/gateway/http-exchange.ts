@@ -334,8 +334,10 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
     this.timer = undefined;
     if (this.settled) return;
     this.timedOut = true;
-    if (this.attemptActive) this.controller?.abort(TIMEOUT);
+    // Reply first: aborting the attempt calls back into onResponseError, which must see the exchange settled.
+    const controller = this.attemptActive ? this.controller : undefined;
     this.fail(timeoutError(), 'UT');
+    controller?.abort(TIMEOUT);
   }
 
   downstreamClosed(): void {

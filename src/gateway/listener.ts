@@ -93,11 +93,12 @@ export function createFrontend(routerFilter: RequestHandler, tls: TlsMaterial | 
       if (startsLikePreface(chunk)) {
         h2Sockets.add(socket);
         socket.once('close', () => h2Sockets.delete(socket));
+        // The http2 session takes the socket's handle and first reads what is buffered.
         h2c.emit('connection', socket);
       } else {
         toH1(socket);
+        socket.resume();
       }
-      socket.resume();
     });
   });
   return {

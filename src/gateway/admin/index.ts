@@ -3,3 +3,4 @@ export { ALIVE_TEXT, createAdminServer, NOT_READY_TEXT, READY_TEXT } from './adm
 export { diagHtml } from './diag-html.js';
 export type { DiagCluster, DiagDocument, DiagHeader, DiagRoute } from './diag-json.js';
 export { diagDocument } from './diag-json.js';
+export { routeSummary } from './route-summary.js';
