@@ -1,4 +1,9 @@
 import { Command } from 'commander';
+import { registerGatewayCommand } from './gateway-command.js';
+import { registerMicroserviceCommand } from './microservice-command.js';
+import { registerPredictCommand } from './predict-command.js';
+import { registerServeCommand } from './serve-command.js';
+import { registerStatusCommand } from './status-command.js';
 import { registerUnitCommand } from './unit-command.js';
 
 /** The `sdep` command tree. Each subcommand lives in its own file and registers itself here. */
@@ -8,6 +13,11 @@ export function buildProgram(): Command {
     .name('sdep')
     .description('Serve SeldonDeployments through an Ambassador-compatible gateway')
     .version('0.1.0');
+  registerServeCommand(program);
+  registerPredictCommand(program);
+  registerStatusCommand(program);
   registerUnitCommand(program);
+  registerGatewayCommand(program);
+  registerMicroserviceCommand(program);
   return program;
 }

@@ -206,7 +206,8 @@ function buildGroup(g: Group, clusters: ClusterRegistry, report: Report): Route 
   });
 
   const route: Route = {
-    id: mappingId(primaries[0]!),
+    // The target pinned to 100 (the primary, when a canary has a weight): stable while weights change.
+    id: targets[targets.length - 1]!.mapping,
     match: g.match.spec,
     precedence: g.match.precedence,
     grpc: primaries.some((m) => m.grpc === true),

@@ -84,7 +84,7 @@ describe('admin server over a real socket', () => {
     const doc = (await r.json()) as DiagDocument & { status: unknown };
     assert.deepEqual(
       doc.route_info.map((x) => x.key),
-      ['hdr', 'canary'],
+      ['hdr', 'main'],
     );
     const hdr = doc.route_info[0]!;
     assert.deepEqual(hdr.headers, [{ name: 'location', value: 'london', regex: false }]);

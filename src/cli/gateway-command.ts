@@ -1,0 +1,247 @@
+/**
+ * `sdep gateway`: the embedded Ambassador stand-in on its own. Mapping files
+ * → RouteTable → data plane + admin port. With --watch, a changed file set is
+ * rebuilt and swapped in; a set that cannot be read or parsed keeps the
+ * running table and says why.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { watch } from 'chokidar';
+import type { Command } from 'commander';
+import { loadMappings } from '../ambassador/load-mappings.js';
+import { readResourceFiles } from '../api/resource-files.js';
+import { type Diagnostic, formatDiagnostic, hasErrors } from '../core/diagnostic.js';
+import { createAdminServer, routeSummary } from '../gateway/admin/index.js';
+import { createGateway, createLiteralResolver, type Gateway, type TlsOption } from '../gateway/index.js';
+import { createGatewayMetrics, createRegistry, gatewayRequestObserver } from '../metrics/index.js';
+import { buildRouteTable, type RouteTable } from '../routing/index.js';
+
+export interface GatewayCommandOptions {
+  mappings: string[];
+  ambassadorId: string;
+  port?: number;
+  adminPort: number;
+  host: string;
+  tls?: TlsOption;
+  watch: boolean;
+}
+
+export interface LoadOutcome {
+  table: RouteTable;
+  /** Findings before routing (file reading, Mapping loading). */
+  diagnostics: Diagnostic[];
+  /** Why this set must not replace a running table (unreadable or unparsable files). */
+  blocking: string | undefined;
+}
+
+/** Files → documents → Mappings → table. Never throws on bad content. */
+export async function loadTable(paths: readonly string[], ambassadorId: string): Promise<LoadOutcome> {
+  const read = await readResourceFiles(paths);
+  const loaded = loadMappings(read.documents);
+  const diagnostics: Diagnostic[] = [
+    ...read.unreadable.map(
+      (u): Diagnostic => ({
+        code: 'SDEP_FILE_UNREADABLE',
+        severity: 'error',
+        resource: u.path,
+        path: '',
+        message: `cannot read: ${u.reason}`,
+      }),
+    ),
+    ...read.diagnostics,
+    ...loaded.diagnostics,
+  ];
+  const table = buildRouteTable(loaded.mappings, { ambassadorId });
+  let blocking: string | undefined;
+  if (read.unreadable.length > 0) blocking = `cannot read ${read.unreadable.map((u) => u.path).join(', ')}`;
+  else if (hasErrors(read.diagnostics)) blocking = 'a file does not parse';
+  return { table, diagnostics, blocking };
+}
+
+function parsePort(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`not a port: ${v}`);
+  return n;
+}
+
+export interface RunningGateway {
+  gateway: Gateway;
+  admin: Server;
+  address: AddressInfo;
+  adminAddress: AddressInfo;
+  close(): Promise<void>;
+}
+
+type Out = (line: string) => void;
+
+export async function runGateway(
+  opts: GatewayCommandOptions,
+  out: Out = (l) => process.stdout.write(`${l}\n`),
+  err: Out = (l) => process.stderr.write(`${l}\n`),
+): Promise<RunningGateway> {
+  const registry = createRegistry();
+  const metrics = createGatewayMetrics(registry);
+  let preDiagnostics: Diagnostic[] = [];
+
+  const first = await loadTable(opts.mappings, opts.ambassadorId);
+  for (const d of [...first.diagnostics, ...first.table.diagnostics]) err(formatDiagnostic(d));
+  if (first.blocking && first.diagnostics.some((d) => d.code === 'SDEP_FILE_UNREADABLE')) {
+    throw new Error(`sdep gateway: ${first.blocking}`);
+  }
+  const gateway = createGateway({
+    resolver: createLiteralResolver(),
+    metrics: gatewayRequestObserver(metrics),
+    ...(opts.tls ? { tls: opts.tls } : {}),
+    logger: { info: (m) => err(m), warn: (m) => err(`warning: ${m}`) },
+  });
+  const swapIn = (o: LoadOutcome) => {
+    preDiagnostics = o.diagnostics;
+    gateway.setTable(o.table);
+    metrics.tableRoutes.set(o.table.routes.length);
+    metrics.tableClusters.set(o.table.clusters.size);
+  };
+  swapIn(first);
+  for (const line of routeSummary(first.table)) out(line);
+
+  const admin = createAdminServer({
+    getTable: () => gateway.table,
+    registry,
+    getDiagnostics: () => preDiagnostics,
+  });
+  const port = opts.port ?? (opts.tls ? 8443 : 8003);
+  let address: AddressInfo;
+  let adminAddress: AddressInfo;
+  try {
+    address = await gateway.listen(port, opts.host);
+    adminAddress = await new Promise<AddressInfo>((resolve, reject) => {
+      admin.once('error', reject);
+      admin.listen(opts.adminPort, opts.host, () => {
+        admin.off('error', reject);
+        resolve(admin.address() as AddressInfo);
+      });
+    });
+  } catch (e) {
+    await gateway.close();
+    admin.close();
+    throw e;
+  }
+  const scheme = opts.tls ? 'https' : 'http';
+  out(`gateway listening on ${scheme}://${hostPort(address)}`);
+  out(`admin listening on http://${hostPort(adminAddress)} (diag: /ambassador/v0/diag/)`);
+
+  let watcher: ReturnType<typeof watch> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let reloading: Promise<void> = Promise.resolve();
+  const reload = async () => {
+    const next = await loadTable(opts.mappings, opts.ambassadorId);
+    if (next.blocking) {
+      for (const d of next.diagnostics) err(formatDiagnostic(d));
+      err(`reload: ${next.blocking}; keeping the running table`);
+      metrics.tableReloads.inc({ result: 'kept_previous' });
+      return;
+    }
+    for (const d of [...next.diagnostics, ...next.table.diagnostics]) err(formatDiagnostic(d));
+    swapIn(next);
+    metrics.tableReloads.inc({ result: 'ok' });
+    out('reloaded:');
+    for (const line of routeSummary(next.table)) out(line);
+  };
+  if (opts.watch) {
+    watcher = watch(opts.mappings, { ignoreInitial: true });
+    watcher.on('all', () => {
+      // Editors write in bursts: settle, then rebuild once, one rebuild at a time.
+      if (timer) clearTimeout(timer);
+      timer = setTimeout(() => {
+        reloading = reloading.then(reload).catch((e: unknown) => err(`reload failed: ${String(e)}`));
+      }, 150);
+    });
+    watcher.on('error', (e) => err(`watch: ${String(e)}`));
+  }
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      if (timer) clearTimeout(timer);
+      await watcher?.close();
+      await reloading;
+      admin.closeAllConnections();
+      await new Promise<void>((resolve) => admin.close(() => resolve()));
+      await gateway.close();
+    })();
+    return closing;
+  };
+  return { gateway, admin, address, adminAddress, close };
+}
+
+function hostPort(a: AddressInfo): string {
+  return a.family === 'IPv6' ? `[${a.address}]:${a.port}` : `${a.address}:${a.port}`;
+}
+
+interface RawOptions {
+  mappings: string[];
+  ambassadorId: string;
+  port?: number;
+  adminPort: number;
+  host: string;
+  tls?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  watch?: boolean;
+}
+
+async function tlsOption(o: RawOptions): Promise<TlsOption | undefined> {
+  if (o.tls !== undefined && o.tls !== 'self-signed')
+    throw new Error(`--tls accepts only "self-signed" (got "${o.tls}")`);
+  if (o.tls && (o.tlsCert || o.tlsKey))
+    throw new Error('use either --tls self-signed or --tls-cert/--tls-key, not both');
+  if (o.tls) return 'self-signed';
+  if (!o.tlsCert !== !o.tlsKey) throw new Error('--tls-cert and --tls-key go together');
+  if (o.tlsCert && o.tlsKey) return { cert: await readFile(o.tlsCert), key: await readFile(o.tlsKey) };
+  return undefined;
+}
+
+export function registerGatewayCommand(program: Command): void {
+  program
+    .command('gateway')
+    .description('Run the Ambassador-compatible gateway on Mapping files (service host:port taken literally)')
+    .requiredOption('-m, --mappings <paths...>', 'Mapping files or directories (YAML/JSON)')
+    .option('--ambassador-id <id>', 'load only Mappings for this ambassador_id', 'default')
+    .option('-p, --port <port>', 'gateway port (default 8003, 8443 with TLS)', parsePort)
+    .option('--admin-port <port>', 'admin port: diag, ready/alive, /metrics', parsePort, 8877)
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--tls <mode>', 'serve TLS with a certificate generated at start: "self-signed"')
+    .option('--tls-cert <file>', 'TLS certificate (PEM)')
+    .option('--tls-key <file>', 'TLS private key (PEM)')
+    .option('-w, --watch', 'rebuild and swap the route table when the files change', false)
+    .action(async (raw: RawOptions) => {
+      let running: RunningGateway;
+      try {
+        const tls = await tlsOption(raw);
+        running = await runGateway({
+          mappings: raw.mappings,
+          ambassadorId: raw.ambassadorId,
+          ...(raw.port === undefined ? {} : { port: raw.port }),
+          adminPort: raw.adminPort,
+          host: raw.host,
+          ...(tls ? { tls } : {}),
+          watch: raw.watch === true,
+        });
+      } catch (e) {
+        process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exitCode = 1;
+        return;
+      }
+      const stop = () => {
+        running.close().then(
+          () => process.exit(0),
+          (e: unknown) => {
+            process.stderr.write(`error while closing: ${String(e)}\n`);
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+}
