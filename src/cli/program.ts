@@ -1,9 +1,5 @@
 import { Command } from 'commander';
 import { registerGatewayCommand } from './gateway-command.js';
-import { registerMicroserviceCommand } from './microservice-command.js';
-import { registerPredictCommand } from './predict-command.js';
-import { registerServeCommand } from './serve-command.js';
-import { registerStatusCommand } from './status-command.js';
 import { registerUnitCommand } from './unit-command.js';
 
 /** The `sdep` command tree. Each subcommand lives in its own file and registers itself here. */
@@ -13,11 +9,7 @@ export function buildProgram(): Command {
     .name('sdep')
     .description('Serve SeldonDeployments through an Ambassador-compatible gateway')
     .version('0.1.0');
-  registerServeCommand(program);
-  registerPredictCommand(program);
-  registerStatusCommand(program);
   registerUnitCommand(program);
   registerGatewayCommand(program);
-  registerMicroserviceCommand(program);
   return program;
 }
