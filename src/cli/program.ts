@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { registerGatewayCommand } from './gateway-command.js';
+import { registerMicroserviceCommand } from './microservice-command.js';
 import { registerUnitCommand } from './unit-command.js';
 
 /** The `sdep` command tree. Each subcommand lives in its own file and registers itself here. */
@@ -10,6 +11,7 @@ export function buildProgram(): Command {
     .description('Serve SeldonDeployments through an Ambassador-compatible gateway')
     .version('0.1.0');
   registerUnitCommand(program);
+  registerMicroserviceCommand(program);
   registerGatewayCommand(program);
   return program;
 }

@@ -6,6 +6,7 @@ export {
   decodeSeldonMessage,
   decodeSeldonMessageList,
 } from './decode-seldon-message.js';
+export { grpcCodeForHttp, grpcStatusFor } from './grpc-status.js';
 export {
   loadSeldonProto,
   SELDON_PROTO_OPTIONS,

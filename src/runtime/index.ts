@@ -8,6 +8,11 @@ export {
 } from './builtin-components.js';
 export { CODES as RUNTIME_CODES, type RuntimeCode } from './codes.js';
 export type { Component, ComponentFactory, ComponentParameters, Payload } from './component.js';
+export {
+  type ComponentGrpcOptions,
+  type ComponentGrpcServer,
+  createComponentGrpcServer,
+} from './component-grpc.js';
 export { ComponentMetrics } from './component-metrics.js';
 export {
   type ComponentServer,
