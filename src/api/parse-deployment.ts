@@ -11,6 +11,7 @@ import { checkShape, isPlainObject, MAX_DEPTH, MAX_NODES } from './document-shap
 import type { RawSeldonDeployment } from './schema.js';
 import { checkSchema } from './schema-check.js';
 import { findUnknownFields } from './unknown-fields.js';
+import { validateAnnotations } from './validate-annotations.js';
 import { validateGraphs } from './validate-graph.js';
 import { validatePredictors } from './validate-predictors.js';
 
@@ -82,7 +83,11 @@ function parseUnsafe(doc: unknown, source: SourceRef, resource: string): ParseRe
   ];
   if (hasErrors(diagnostics)) return { diagnostics };
   const raw = doc as RawSeldonDeployment;
-  diagnostics.push(...validatePredictors(raw, resource), ...validateGraphs(raw, resource));
+  diagnostics.push(
+    ...validatePredictors(raw, resource),
+    ...validateGraphs(raw, resource),
+    ...validateAnnotations(raw, resource),
+  );
   if (hasErrors(diagnostics)) return { diagnostics };
   return { spec: toDeploymentSpec(raw, source), diagnostics };
 }

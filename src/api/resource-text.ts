@@ -53,7 +53,6 @@ export function parseResourceText(text: string, file: string, options: TextOptio
       for (const e of d.errors) error('SDEP_YAML_SYNTAX', `${file} document ${index}: ${syntaxMessage(e)}`);
       return;
     }
-    if (d.contents === null) return; // empty document, e.g. a trailing `---`
     let doc: unknown;
     try {
       doc = d.toJS({ maxAliasCount });
@@ -67,6 +66,7 @@ export function parseResourceText(text: string, file: string, options: TextOptio
       else error('SDEP_YAML_SYNTAX', `${file} document ${index}: ${msg}`);
       return;
     }
+    if (doc === null || doc === undefined) return; // an empty document, e.g. after a trailing `---`
     const shape = checkShape(doc);
     if (shape) {
       error(

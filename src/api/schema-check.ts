@@ -67,7 +67,7 @@ function toDiagnostic(doc: unknown, e: ErrorObject, resource: string): Diagnosti
         ...base,
         code: 'SDEP_FIELD_TYPE',
         path: fieldPath(segments),
-        message: `must be ${want === 'object' ? 'an object' : want === 'array' ? 'an array' : `a ${want}`}, got ${describeValue(value)}`,
+        message: `must be ${/^[aeiou]/.test(want) ? 'an' : 'a'} ${want}, got ${describeValue(value)}`,
       };
     }
     case 'enum': {
