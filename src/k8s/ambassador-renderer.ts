@@ -1,8 +1,8 @@
 /**
  * What k8s/ needs from ambassador/: compile a deployment to Mappings, and
  * render them in the three output forms. An interface so the desired state
- * stays a pure function of its inputs; ambassador-adapter.ts binds it to
- * the real compiler.
+ * can be tested with the real compiler or a stub; ambassador-adapter.ts
+ * binds it to the real one.
  */
 
 import type { AmbassadorConfig, Mapping, TLSContext } from '../ambassador/mapping.js';
@@ -17,8 +17,8 @@ export interface AmbassadorRenderer {
     d: DeploymentSpec,
     singleNamespace: boolean,
   ): { config: AmbassadorConfig; diagnostics: Diagnostic[] };
-  /** `getambassador.io/config` annotation text (`apiVersion: ambassador/v1`, multi-document YAML). */
-  annotation(mappings: readonly Mapping[], tlsContexts: readonly TLSContext[]): string;
+  /** Backend Service name → its `getambassador.io/config` annotation text (the v1 form). */
+  serviceAnnotations(config: AmbassadorConfig): Map<string, string>;
   mappingResource(m: Mapping, api: CrdApi): KubeObject;
   tlsContextResource(t: TLSContext, api: CrdApi): KubeObject;
 }
