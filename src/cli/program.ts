@@ -1,6 +1,9 @@
 import { Command } from 'commander';
 import { registerGatewayCommand } from './gateway-command.js';
 import { registerMicroserviceCommand } from './microservice-command.js';
+import { registerPredictCommand } from './predict-command.js';
+import { registerServeCommand } from './serve-command.js';
+import { registerStatusCommand } from './status-command.js';
 import { registerUnitCommand } from './unit-command.js';
 
 /** The `sdep` command tree. Each subcommand lives in its own file and registers itself here. */
@@ -10,6 +13,9 @@ export function buildProgram(): Command {
     .name('sdep')
     .description('Serve SeldonDeployments through an Ambassador-compatible gateway')
     .version('0.1.0');
+  registerServeCommand(program);
+  registerPredictCommand(program);
+  registerStatusCommand(program);
   registerUnitCommand(program);
   registerMicroserviceCommand(program);
   registerGatewayCommand(program);

@@ -27,7 +27,12 @@ export interface LoadResult {
 /** The pure compile steps, injected so the controller is testable without them. */
 export interface Pipeline {
   load(paths: readonly string[]): Promise<LoadResult>;
-  compile(specs: readonly DeploymentSpec[]): { mappings: Mapping[]; diagnostics: Diagnostic[] };
+  /** `included`: the deployments that compiled (the others are left out, with diagnostics). */
+  compile(specs: readonly DeploymentSpec[]): {
+    mappings: Mapping[];
+    diagnostics: Diagnostic[];
+    included: DeploymentSpec[];
+  };
   buildTable(mappings: readonly Mapping[]): RouteTable;
   naming: ServiceNaming;
 }
@@ -81,6 +86,7 @@ export class Controller {
   #running: Promise<void> | undefined;
   #supersede: (() => void) | undefined;
   #closed = false;
+  #desired: Unit[] = [];
   /** Instances the serving table counts on. */
   #servingKeys = new Set<string>();
   /** Instances the reconcile in progress is bringing up (not to be retired meanwhile). */
@@ -92,6 +98,11 @@ export class Controller {
 
   get state(): Readonly<ControllerState> {
     return this.#state;
+  }
+
+  /** unit id → the content hash the latest plan wants it to run. */
+  desiredHashes(): Map<string, string> {
+    return new Map(this.#desired.map((u) => [u.id, u.hash]));
   }
 
   /** Asks for a reconcile; resolves when no reconcile is pending any more. */
@@ -138,13 +149,17 @@ export class Controller {
     const emit = (e: ControllerEvent) => this.#o.onEvent?.(e);
     emit({ event: 'reconcile-start', generation });
     const loaded = await pipeline.load(this.#o.paths);
-    const merged = mergeLastGood(loaded.specs, loaded.diagnostics, this.#lastGood);
-    const compiled = pipeline.compile(merged.specs);
+    // compile errors count like load errors: a file that stops compiling keeps its last good version
+    const first = pipeline.compile(loaded.specs);
+    const merged = mergeLastGood(loaded.specs, [...loaded.diagnostics, ...first.diagnostics], this.#lastGood);
+    const compiled = merged.keptFiles.length > 0 ? pipeline.compile(merged.specs) : first;
     const table = pipeline.buildTable([...compiled.mappings, ...(loaded.mappings ?? [])]);
-    const diagnostics = [...loaded.diagnostics, ...compiled.diagnostics, ...table.diagnostics];
+    const diagnostics = [...loaded.diagnostics, ...first.diagnostics, ...table.diagnostics];
     emit({ event: 'diagnostics', generation, diagnostics, keptFiles: merged.keptFiles });
 
-    const desired = desiredUnits(merged.specs, pipeline.naming);
+    // deployments left out by the compiler run no units either
+    const desired = desiredUnits(compiled.included, pipeline.naming);
+    this.#desired = desired;
     const plan = planChanges(supervisor.running(), desired);
     emit({
       event: 'units-planned',
@@ -187,12 +202,12 @@ export class Controller {
     this.#state = {
       ...this.#state,
       servingGeneration: generation,
-      specs: merged.specs,
+      specs: compiled.included,
       table,
       diagnostics,
       keptFiles: merged.keptFiles,
     };
-    emit({ event: 'table', generation, table, specs: merged.specs });
+    emit({ event: 'table', generation, table, specs: compiled.included });
     this.#servingKeys = new Set(desired.map(instanceKey));
     this.#comingKeys = new Set();
     await this.retire();

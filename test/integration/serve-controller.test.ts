@@ -59,6 +59,7 @@ function fakePipeline(current: () => LoadResult): Pipeline {
     load: async () => current(),
     compile: (specs) => ({
       diagnostics: [],
+      included: [...specs],
       mappings: specs.flatMap((d) =>
         d.predictors.map(
           (p, i): Mapping => ({

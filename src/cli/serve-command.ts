@@ -1,0 +1,297 @@
+/**
+ * `sdep serve <files|dirs>...`: the whole product on one machine. Reads the
+ * SeldonDeployments (and any hand-written Mappings), runs each predictor
+ * replica as a supervised `sdep unit` process, and routes through the
+ * embedded Ambassador-compatible gateway; watches the files and applies
+ * edits without dropping requests. SIGINT/SIGTERM: stop accepting, drain,
+ * stop every unit, exit 0.
+ */
+import { rmSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { createAdminServer } from '../gateway/admin/index.js';
+import { createGateway, type Gateway, type TlsOption } from '../gateway/index.js';
+import {
+  buildStatusDocument,
+  Controller,
+  EmbeddedResolver,
+  type InputWatcher,
+  type StatusDocument,
+  Supervisor,
+  watchInputs,
+} from '../local/index.js';
+import { createServePipeline } from '../local/serve-pipeline.js';
+import { createGatewayMetrics, createRegistry, gatewayRequestObserver } from '../metrics/index.js';
+import { selfCommand } from './self-command.js';
+import { createServeOutput, formatSummary, type LogFormat } from './serve-output.js';
+import { STATUS_PATH } from './status-command.js';
+
+export interface ServeFlags {
+  port: string;
+  adminPort: string;
+  host: string;
+  ambassadorId: string;
+  singleNamespace: boolean;
+  tls?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsPort: string;
+  logFormat: string;
+  watch: boolean;
+}
+
+function portFlag(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new Error(`${flag} must be a port number from 0 to 65535, got ${JSON.stringify(value)}`);
+  }
+  return n;
+}
+
+async function tlsOption(flags: ServeFlags): Promise<TlsOption | undefined> {
+  if (flags.tls !== undefined && flags.tls !== 'self-signed') {
+    throw new Error(
+      `--tls takes only "self-signed" (or give --tls-cert and --tls-key), got ${JSON.stringify(flags.tls)}`,
+    );
+  }
+  if ((flags.tlsCert === undefined) !== (flags.tlsKey === undefined)) {
+    throw new Error('--tls-cert and --tls-key go together');
+  }
+  if (flags.tlsCert !== undefined && flags.tlsKey !== undefined) {
+    if (flags.tls !== undefined) throw new Error('give --tls self-signed or --tls-cert/--tls-key, not both');
+    const [cert, key] = await Promise.all([readFile(flags.tlsCert), readFile(flags.tlsKey)]);
+    return { cert, key };
+  }
+  return flags.tls === 'self-signed' ? 'self-signed' : undefined;
+}
+
+function urlOf(scheme: string, host: string, port: number): string {
+  const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `${scheme}://${h}:${port}`;
+}
+
+function listenAdmin(server: Server, port: number, host: string): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+export async function runServe(paths: string[], flags: ServeFlags): Promise<void> {
+  if (flags.logFormat !== 'pretty' && flags.logFormat !== 'json') {
+    throw new Error(`--log-format is pretty or json, got ${JSON.stringify(flags.logFormat)}`);
+  }
+  const out = createServeOutput(flags.logFormat as LogFormat);
+  const port = portFlag(flags.port, '--port');
+  const adminPort = portFlag(flags.adminPort, '--admin-port');
+  const tlsPort = portFlag(flags.tlsPort, '--tls-port');
+  const tls = await tlsOption(flags);
+
+  const workDir = await mkdtemp(join(tmpdir(), 'sdep-serve-'));
+  const supervisor = new Supervisor({
+    workDir,
+    launcher: (unit, file) => {
+      const cmd = selfCommand([
+        'unit',
+        '--deployment',
+        file,
+        '--name',
+        unit.deployment,
+        '--namespace',
+        unit.namespace,
+        '--predictor',
+        unit.predictor,
+        '--port',
+        '0',
+        '--grpc-port',
+        '0',
+      ]);
+      return { ...cmd, env: { ...process.env, SDEP_UNIT_ID: unit.id } };
+    },
+    onEvent: (e) => out.supervisor(e),
+  });
+
+  // from here on, no way out may leave a unit process behind
+  let exiting = false;
+  const killEverything = () => {
+    supervisor.killAllNow();
+    rmSync(workDir, { recursive: true, force: true });
+  };
+  process.on('exit', killEverything);
+  const crash = (err: unknown) => {
+    if (exiting) return;
+    exiting = true;
+    process.stderr.write(
+      `sdep serve: fatal: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
+    killEverything();
+    process.exit(1);
+  };
+  process.on('uncaughtException', crash);
+  process.on('unhandledRejection', crash);
+
+  const resolver = new EmbeddedResolver();
+  const registry = createRegistry();
+  const metrics = gatewayRequestObserver(createGatewayMetrics(registry));
+  const logger = {
+    warn: (msg: string) => out.event({ event: 'gateway-warning', message: msg }, `gateway: ${msg}`),
+  };
+  const gateways: Gateway[] = [createGateway({ resolver, metrics, logger })];
+  if (tls) gateways.push(createGateway({ resolver, metrics, logger, tls }));
+
+  const pipeline = createServePipeline({
+    singleNamespace: flags.singleNamespace,
+    ambassadorId: flags.ambassadorId,
+  });
+  const controller = new Controller({
+    paths,
+    pipeline,
+    supervisor,
+    setTable: (table) => {
+      for (const g of gateways) g.setTable(table);
+    },
+    onEvent: (e) => out.controller(e),
+  });
+  supervisor.onChange(() => {
+    resolver.update(supervisor.ready());
+    void controller.retire();
+  });
+
+  const urls: Record<string, string> = {};
+  const status = (): StatusDocument => {
+    const st = controller.state;
+    return buildStatusDocument({
+      generation: st.generation,
+      servingGeneration: st.servingGeneration,
+      reconciling: st.busy,
+      ambassadorId: flags.ambassadorId,
+      urls,
+      specs: st.specs,
+      table: st.table,
+      diagnostics: st.diagnostics,
+      keptFiles: st.keptFiles,
+      instances: supervisor.status(),
+      naming: pipeline.naming,
+      desiredHash: controller.desiredHashes(),
+    });
+  };
+  const admin = createAdminServer({
+    getTable: () => gateways[0]?.table,
+    registry,
+    getDiagnostics: () => {
+      const tableDiags = new Set(controller.state.table?.diagnostics ?? []);
+      return controller.state.diagnostics.filter((d) => !tableDiags.has(d));
+    },
+    getExtraStatus: status,
+    extraRoutes: [
+      {
+        path: STATUS_PATH,
+        handler: (_req, res) => {
+          const body = JSON.stringify(status(), null, 2);
+          res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-cache' });
+          res.end(body);
+        },
+      },
+    ],
+    version: 'sdep 0.1.0',
+  });
+
+  const http = await gateways[0]!.listen(port, flags.host);
+  urls.gateway = urlOf('http', flags.host, http.port);
+  let https: AddressInfo | undefined;
+  if (gateways[1]) {
+    https = await gateways[1].listen(tlsPort, flags.host);
+    urls.https = urlOf('https', flags.host, https.port);
+  }
+  const adminAddr = await listenAdmin(admin, adminPort, flags.host);
+  urls.admin = urlOf('http', flags.host, adminAddr.port);
+  out.event(
+    { event: 'listening', http: http.port, ...(https ? { https: https.port } : {}), admin: adminAddr.port },
+    `sdep serve: gateway ${urls.gateway}${urls.https ? `, ${urls.https}` : ''}, admin ${urls.admin}; loading ${paths.join(' ')}`,
+  );
+
+  let watcher: InputWatcher | undefined;
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) {
+      // a second signal: no more patience
+      killEverything();
+      process.exit(1);
+    }
+    stopping = true;
+    out.event({ event: 'shutdown', signal }, `\n${signal}: stopping (draining requests, then units)…`);
+    await watcher?.close();
+    await controller.close();
+    await Promise.all(gateways.map((g) => g.close()));
+    await supervisor.stopAll();
+    await new Promise<void>((r) => admin.close(() => r()));
+    admin.closeAllConnections?.();
+    await rm(workDir, { recursive: true, force: true });
+    out.event({ event: 'stopped' }, 'stopped');
+    exiting = true;
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT').catch(crash));
+  process.on('SIGTERM', () => void shutdown('SIGTERM').catch(crash));
+
+  if (flags.watch) {
+    watcher = watchInputs(paths, (changed) => {
+      out.event({ event: 'files-changed', files: changed }, `changed: ${changed.join(', ')} — reloading`);
+      void controller.request();
+    });
+  }
+  await controller.request();
+  if (stopping) return;
+  const doc = status();
+  if (flags.logFormat === 'pretty')
+    process.stdout.write(`${formatSummary(doc, urls.gateway, urls.admin, urls.https)}\n`);
+  await watcher?.ready;
+  out.event(
+    {
+      event: 'ready',
+      http: http.port,
+      ...(https ? { https: https.port } : {}),
+      admin: adminAddr.port,
+      deployments: doc.deployments.length,
+      units: supervisor.pids().length,
+      routes: doc.routes.length,
+    },
+    flags.watch ? 'ready; watching for changes (Ctrl-C to stop)' : 'ready (Ctrl-C to stop)',
+  );
+}
+
+export function registerServeCommand(program: Command): void {
+  program
+    .command('serve')
+    .description(
+      'serve SeldonDeployments on this machine: units as processes behind an Ambassador-compatible gateway',
+    )
+    .argument('<paths...>', 'SeldonDeployment (and Mapping) files or directories (*.yaml, *.yml, *.json)')
+    .option('--port <port>', 'gateway HTTP port', '8003')
+    .option('--admin-port <port>', 'admin port (diag, ready checks, /metrics, status)', '8877')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--ambassador-id <id>', 'serve only Mappings for this ambassador_id', 'default')
+    .option('--single-namespace', 'also route /seldon/<name>/ (Seldon singleNamespace=true)', true)
+    .option('--no-single-namespace', 'only the namespaced URLs /seldon/<ns>/<name>/')
+    .option('--tls <mode>', 'HTTPS with a generated certificate: self-signed')
+    .option('--tls-cert <file>', 'HTTPS certificate (PEM), with --tls-key')
+    .option('--tls-key <file>', 'HTTPS private key (PEM), with --tls-cert')
+    .option('--tls-port <port>', 'HTTPS port when TLS is on', '8443')
+    .option('--log-format <format>', 'pretty or json (one event per line)', 'pretty')
+    .option('--no-watch', 'do not reload when the files change')
+    .action(async (paths: string[], flags: ServeFlags) => {
+      try {
+        await runServe(paths, flags);
+      } catch (err) {
+        process.stderr.write(`sdep serve: ${err instanceof Error ? err.message : String(err)}\n`);
+        process.exit(1);
+      }
+    });
+}

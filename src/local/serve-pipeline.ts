@@ -1,0 +1,80 @@
+/**
+ * The real compile steps behind `sdep serve`: files → documents
+ * (SeldonDeployments and hand-written Mappings) → compiled Mappings →
+ * RouteTable. Backend service names are the compiler's own (including the
+ * `seldon.io/svc-name` override), so units back exactly the `service`s the
+ * Mappings name.
+ */
+import { compileAll, compileDeployment, GRPC_PORT, loadMappings, REST_PORT } from '../ambassador/index.js';
+import type { DeploymentSpec, PredictorSpec } from '../api/deployment-spec.js';
+import { deploymentsFromDocuments, readResourceFiles } from '../api/index.js';
+import type { Diagnostic } from '../core/diagnostic.js';
+import { buildRouteTable } from '../routing/index.js';
+import type { Pipeline } from './controller.js';
+import type { ServiceNaming } from './desired-units.js';
+
+export interface ServePipelineOptions {
+  singleNamespace: boolean;
+  ambassadorId: string;
+}
+
+function unreadableDiagnostic(path: string, reason: string): Diagnostic {
+  return {
+    code: 'SDEP_INPUT_UNREADABLE',
+    severity: 'error',
+    resource: path,
+    path: '',
+    message: `cannot read: ${reason}`,
+  };
+}
+
+export function createServePipeline(opts: ServePipelineOptions): Pipeline {
+  const compileOpts = { singleNamespace: opts.singleNamespace };
+  // memoised per spec object: the compiler is pure, and specs are immutable
+  const servicesOf = new WeakMap<DeploymentSpec, Map<string, string>>();
+  const naming: ServiceNaming = {
+    restPort: REST_PORT,
+    grpcPort: GRPC_PORT,
+    serviceName(d: DeploymentSpec, p: PredictorSpec): string {
+      let byPredictor = servicesOf.get(d);
+      if (!byPredictor) {
+        byPredictor = new Map();
+        for (const s of compileDeployment(d, compileOpts).config.services ?? []) {
+          const o = s.origin as { predictor?: string; explainer?: boolean };
+          if (o.predictor !== undefined && !o.explainer) byPredictor.set(o.predictor, s.name);
+        }
+        servicesOf.set(d, byPredictor);
+      }
+      return byPredictor.get(p.name) ?? `${d.name}-${p.name}`;
+    },
+  };
+  return {
+    naming,
+    async load(paths) {
+      const read = await readResourceFiles(paths);
+      const deployments = deploymentsFromDocuments(read.documents);
+      const handWritten = loadMappings(read.documents);
+      return {
+        specs: deployments.specs,
+        mappings: handWritten.mappings,
+        diagnostics: [
+          ...read.unreadable.map((u) => unreadableDiagnostic(u.path, u.reason)),
+          ...read.diagnostics,
+          ...deployments.diagnostics,
+          ...handWritten.diagnostics,
+        ],
+      };
+    },
+    compile(specs) {
+      const r = compileAll(specs, compileOpts);
+      return {
+        mappings: r.config.mappings,
+        diagnostics: r.diagnostics,
+        included: r.deployments.filter((d) => d.included).map((d) => d.spec),
+      };
+    },
+    buildTable(mappings) {
+      return buildRouteTable(mappings, { ambassadorId: opts.ambassadorId });
+    },
+  };
+}
