@@ -145,7 +145,9 @@ export function parseYamlDocuments(text: string): YamlDocuments {
       out.errors.push({ index, message: `${(e?.message ?? 'invalid YAML').split('\n')[0]}${where}` });
     } else if (d.contents !== null) {
       try {
-        out.docs.push({ value: d.toJS({ maxAliasCount: 100 }), index });
+        const value: unknown = d.toJS({ maxAliasCount: 100 });
+        // An empty document (`---` then nothing, as the v1 form writes for an absent one).
+        if (value !== null && value !== undefined) out.docs.push({ value, index });
       } catch (e) {
         out.errors.push({ index, message: (e as Error).message });
       }
