@@ -5,11 +5,9 @@
  * embedded supervisor reads; logs go to stderr.
  */
 import type { Command } from 'commander';
-import { pino } from 'pino';
 import type { DeploymentSpec } from '../api/deployment-spec.js';
-import { loadDeployments } from '../api/load-deployments.js';
 import { formatDiagnostic } from '../core/diagnostic.js';
-import { DEFAULT_MAX_BODY_BYTES, startUnit } from '../executor/start-unit.js';
+import { DEFAULT_COMPONENT_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES } from '../executor/limits.js';
 
 interface UnitFlags {
   deployment: string;
@@ -45,6 +43,12 @@ function pick(specs: DeploymentSpec[], flags: UnitFlags): DeploymentSpec {
 }
 
 async function runUnit(flags: UnitFlags): Promise<void> {
+  // Loaded here, not at the top: other commands should not pay for the engine.
+  const [{ pino }, { loadDeployments }, { startUnit }] = await Promise.all([
+    import('pino'),
+    import('../api/load-deployments.js'),
+    import('../executor/start-unit.js'),
+  ]);
   const log = pino({ name: 'sdep-unit', level: process.env.SDEP_LOG_LEVEL ?? 'info' }, pino.destination(2));
   const httpPort = intFlag(flags.port, '--port', 0, 65535);
   const grpcPort = intFlag(flags.grpcPort, '--grpc-port', 0, 65535);
@@ -116,7 +120,10 @@ export function registerUnitCommand(program: Command): void {
       'largest request body accepted (413 above)',
       String(DEFAULT_MAX_BODY_BYTES),
     )
-    .option('--component-timeout-ms <ms>', 'per component call timeout (default 30000)')
+    .option(
+      '--component-timeout-ms <ms>',
+      `per component call timeout (default ${DEFAULT_COMPONENT_TIMEOUT_MS})`,
+    )
     .action(async (flags: UnitFlags) => {
       try {
         await runUnit(flags);

@@ -16,7 +16,7 @@ export interface ContainerProcessOptions {
   node: GraphNode;
   /** Working directory when the container sets none (the deployment file's folder). */
   defaultCwd: string;
-  /** How long to wait for /health/ping (default 30 s). */
+  /** How long to wait for /health/ping (default 60 s). */
   startTimeoutMs?: number;
   /** Receives the process's output lines. */
   onOutput?: (line: string, stream: 'stdout' | 'stderr') => void;
@@ -157,7 +157,7 @@ export async function startContainerProcess(opts: ContainerProcessOptions): Prom
     );
 
   const ready = (async () => {
-    const deadline = Date.now() + (opts.startTimeoutMs ?? 30_000);
+    const deadline = Date.now() + (opts.startTimeoutMs ?? 60_000);
     let stop = false;
     const exitWatch = exitedP.then((why) => {
       stop = true;
@@ -177,7 +177,7 @@ export async function startContainerProcess(opts: ContainerProcessOptions): Prom
     }
     if (stop) throw startFailed(await exitWatch);
     throw startFailed(
-      `did not answer GET /health/ping on port ${httpPort} within ${opts.startTimeoutMs ?? 30_000} ms`,
+      `did not answer GET /health/ping on port ${httpPort} within ${opts.startTimeoutMs ?? 60_000} ms`,
     );
   })();
   // Callers await `ready`; keep an unobserved rejection from crashing the unit meanwhile.

@@ -15,6 +15,7 @@ import {
   type NodeMethod,
 } from './component-client.js';
 import { inProcessClient } from './in-process-client.js';
+import { DEFAULT_COMPONENT_TIMEOUT_MS } from './limits.js';
 import { MetaState, type NodeMetric, withMeta } from './meta-state.js';
 import { nodeError, wrapComponentFailure } from './node-error.js';
 import { routeIndexOf } from './route-index.js';
@@ -73,7 +74,7 @@ export function createGraphExecutor(
   resolveComponent: ResolveComponent,
   opts: GraphExecutorOptions = {},
 ): GraphExecutor {
-  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_COMPONENT_TIMEOUT_MS;
   const newPuid = opts.newPuid ?? randomUUID;
   const clients = new Map<string, ComponentClient>();
   for (const node of allNodes(graph)) {

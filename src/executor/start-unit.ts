@@ -9,13 +9,12 @@ import { dirname } from 'node:path';
 import type { DeploymentSpec } from '../api/deployment-spec.js';
 import { SdepError } from '../core/sdep-error.js';
 import { createGraphExecutor } from './graph-executor.js';
+import { DEFAULT_MAX_BODY_BYTES } from './limits.js';
 import { type BuiltinFactory, resolveUnitComponents } from './resolve-unit-components.js';
 import { startUnitGrpc, type UnitGrpcServer } from './unit-grpc.js';
 import { createUnitHttpHandler, type UnitLogger } from './unit-http.js';
 import { UnitMetrics } from './unit-metrics.js';
 import { v2Routes } from './unit-v2.js';
-
-export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 export interface StartUnitOptions {
   deployment: DeploymentSpec;
@@ -90,13 +89,14 @@ export async function startUnit(opts: StartUnitOptions): Promise<Unit> {
     ...(opts.componentTimeoutMs ? { timeoutMs: opts.componentTimeoutMs } : {}),
     onMetrics: (ms) => metrics.recordComponentMetrics(ms),
   });
+  const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const modelNames = new Set([predictor.graph.name, opts.deployment.name]);
   const server = createServer(
     { keepAliveTimeout: 65_000 },
     createUnitHttpHandler({
       executor,
       metrics,
-      maxBodyBytes: opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      maxBodyBytes,
       isReady: () => components.isReady(),
       log,
       v2: v2Routes({ modelNames, defaultModel: predictor.graph.name }),

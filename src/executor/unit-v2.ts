@@ -3,7 +3,14 @@
  * graph root's name or the deployment's; any other is a 404 V2 error.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type HttpContext, type Served, sendJson, type V2Routes } from './unit-http.js';
+import {
+  decodeV2Request,
+  seldonMessageToV2Response,
+  v2Error as v2ErrorBody,
+  v2RequestToSeldonMessage,
+} from '../protocol/v2/v2-codec.js';
+import { ComponentReplyError } from './node-error.js';
+import { type HttpContext, readJsonBody, type Served, sendJson, type V2Routes } from './unit-http.js';
 
 export interface V2Options {
   modelNames: ReadonlySet<string>;
@@ -55,8 +62,33 @@ export function v2Routes(opts: V2Options): V2Routes {
         sendJson(res, 200, { name: model, versions: [], platform: 'sdep', inputs: [], outputs: [] });
         return true;
       }
-      req.resume();
-      v2Error(res, 501, 'V2 inference is not available yet');
+      if (req.method !== 'POST') {
+        req.resume();
+        v2Error(res, 405, `${req.method} ${path}: use POST`);
+        return true;
+      }
+      try {
+        const v2req = decodeV2Request(await readJsonBody(req, ctx.maxBodyBytes));
+        const header = req.headers['seldon-puid'];
+        const puid = typeof header === 'string' && header !== '' ? header : undefined;
+        const out = await ctx.executor.predict(v2RequestToSeldonMessage(v2req), puid ? { puid } : {});
+        const dt = v2req.inputs[0]?.datatype;
+        const body = seldonMessageToV2Response(out, {
+          modelName: model,
+          ...(m[2] ? { modelVersion: decodeURIComponent(m[2]) } : {}),
+          ...(v2req.id !== undefined ? { id: v2req.id } : {}),
+          ...(dt === 'FP32' || dt === 'FP64' ? { datatype: dt } : {}),
+        });
+        sendJson(res, 200, body, { 'seldon-puid': out.meta?.puid ?? '' });
+      } catch (err) {
+        if (err instanceof ComponentReplyError) {
+          v2Error(res, err.status, `component replied ${err.status}: ${JSON.stringify(err.body)}`);
+        } else {
+          const e = v2ErrorBody(err);
+          sendJson(res, e.status, e.body, e.status === 413 ? { connection: 'close' } : {});
+          if (e.status >= 500) ctx.log.warn({ err }, 'V2 inference failed');
+        }
+      }
       return true;
     },
   };
