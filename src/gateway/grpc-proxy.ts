@@ -130,19 +130,7 @@ export function proxyGrpc(
     }
     toDownstreamHeaders(out, Math.round(performance.now() - upstreamStart));
     if (flags & http2.constants.NGHTTP2_FLAG_END_STREAM) {
-      // Trailers-only answer: the grpc-* fields move to trailers.
-      const trailers: OutgoingHttpHeaders = {};
-      for (const name of ['grpc-status', 'grpc-message', 'grpc-status-details-bin']) {
-        if (out[name] !== undefined) {
-          trailers[name] = out[name];
-          delete out[name];
-        }
-      }
-      out['content-length'] = undefined;
-      delete out['content-length'];
-      res.writeHead(st, out);
-      res.addTrailers(trailers);
-      res.end();
+      respondTrailersOnly(req, res, st, out);
       finish();
       return;
     }
@@ -185,4 +173,31 @@ export function proxyGrpc(
     if (!res.writableEnded) res.end();
     finish();
   });
+}
+
+/**
+ * A trailers-only answer (status and metadata in the one HEADERS frame): sent
+ * as such to an HTTP/2 client; an HTTP/1.1 client gets the metadata as trailers.
+ */
+function respondTrailersOnly(
+  req: DownstreamRequest,
+  res: DownstreamResponse,
+  status: number,
+  headers: OutgoingHttpHeaders,
+): void {
+  const stream = req.stream;
+  if (stream !== undefined && !stream.headersSent && !stream.destroyed) {
+    stream.respond({ ...headers, ':status': status }, { endStream: true });
+    return;
+  }
+  const trailers: OutgoingHttpHeaders = {};
+  for (const name in headers) {
+    if (name !== 'content-type' && name !== 'server' && !name.startsWith('x-envoy-')) {
+      trailers[name] = headers[name];
+      delete headers[name];
+    }
+  }
+  res.writeHead(status, headers);
+  res.addTrailers(trailers);
+  res.end();
 }

@@ -59,7 +59,8 @@ export function createFrontend(routerFilter: RequestHandler, tls: TlsMaterial | 
     );
     server.on('session', trackSession);
     const sockets = new Set<Socket>();
-    server.on('secureConnection', (s: Socket) => {
+    // Raw TCP sockets, so connections that never finish the handshake are closed too.
+    server.on('connection', (s: Socket) => {
       sockets.add(s);
       s.once('close', () => sockets.delete(s));
     });

@@ -19,6 +19,8 @@ export interface Seen {
   url: string;
   headers: IncomingHttpHeaders;
   body: string;
+  /** The client port of the connection the request came on (tells connection reuse). */
+  remotePort: number;
 }
 
 export interface Upstream {
@@ -51,6 +53,7 @@ export async function startUpstream(name: string, handler?: UpstreamHandler): Pr
         url: req.url ?? '',
         headers: req.headers,
         body: Buffer.concat(chunks).toString(),
+        remotePort: req.socket.remotePort ?? 0,
       };
       seen.push(s);
       h(s, res);
