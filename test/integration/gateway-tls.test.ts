@@ -28,7 +28,7 @@ after(async () => {
 });
 
 test('https with a self-signed certificate (HTTP/1.1, rejectUnauthorized false)', async () => {
-  const reply = await new Promise<{ status: number; body: string; alpn: string | false }>(
+  const reply = await new Promise<{ status: number; body: string; alpn: string | false | null }>(
     (resolve, reject) => {
       const req = https.request(
         `https://127.0.0.1:${gw.port}/seldon/ns/m/api/v1.0/predictions`,
