@@ -1,0 +1,255 @@
+/**
+ * `sdep serve` end to end, as a user runs it: real unit processes, the
+ * embedded gateway, file edits, a killed unit, SIGTERM. One serve process
+ * for the whole file (units take a while to start on a busy 2-core box).
+ */
+import assert from 'node:assert/strict';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { selfCommand } from '../../src/cli/self-command.js';
+import type { StatusDocument } from '../../src/local/index.js';
+
+const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
+const SEED_BODY = '{"data":{"names":["a","b"],"tensor":{"shape":[2,2],"values":[0,0,1,1]}}}';
+const START_TIMEOUT_MS = 150_000;
+
+interface ServeEvent {
+  event: string;
+  [k: string]: unknown;
+}
+
+let dir = '';
+let serve: ChildProcess | undefined;
+let gateway = '';
+let admin = '';
+const events: ServeEvent[] = [];
+const waiters: { match: (e: ServeEvent) => boolean; resolve: (e: ServeEvent) => void }[] = [];
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The next event matching `match` (including ones already seen after index `from`). */
+function nextEvent(match: (e: ServeEvent) => boolean, timeoutMs: number, from = 0): Promise<ServeEvent> {
+  const seen = events.slice(from).find(match);
+  if (seen) return Promise.resolve(seen);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('timed out waiting for a serve event')), timeoutMs);
+    waiters.push({
+      match,
+      resolve: (e) => {
+        clearTimeout(timer);
+        resolve(e);
+      },
+    });
+  });
+}
+
+async function status(): Promise<StatusDocument> {
+  return (await (await fetch(`${admin}/sdep/v1/status`)).json()) as StatusDocument;
+}
+
+function unitPids(doc: StatusDocument): number[] {
+  return doc.deployments.flatMap((d) =>
+    d.predictors.flatMap((p) => p.units.flatMap((u) => (u.pid === null ? [] : [u.pid]))),
+  );
+}
+
+async function predict(path: string, body = SEED_BODY): Promise<{ status: number; json: unknown }> {
+  const res = await fetch(`${gateway}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
+  const text = await res.text();
+  let json: unknown = text;
+  try {
+    json = JSON.parse(text);
+  } catch {}
+  return { status: res.status, json };
+}
+
+/** Which canary image answered: requestPath names the image of the predictor's classifier. */
+function imageOf(json: unknown): string {
+  return (json as { meta?: { requestPath?: Record<string, string> } }).meta?.requestPath?.classifier ?? '?';
+}
+
+async function split(n: number): Promise<{ canary: number; main: number; failed: number }> {
+  const out = { canary: 0, main: 0, failed: 0 };
+  for (let i = 0; i < n; i++) {
+    const r = await predict('/seldon/example/api/v1.0/predictions');
+    if (r.status !== 200) out.failed++;
+    else if (imageOf(r.json).endsWith(':1.2.2')) out.canary++;
+    else out.main++;
+  }
+  return out;
+}
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'sdep-serve-e2e-'));
+  for (const f of ['mymodel.yaml', 'canary.yaml', 'shadow.yaml'])
+    await copyFile(join(EXAMPLES, f), join(dir, f));
+  const cmd = selfCommand(['serve', dir, '--port', '0', '--admin-port', '0', '--log-format', 'json']);
+  serve = spawn(cmd.command, cmd.args, { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+  createInterface({ input: serve.stdout! }).on('line', (line) => {
+    if (!line.startsWith('{')) return;
+    let e: ServeEvent;
+    try {
+      e = JSON.parse(line) as ServeEvent;
+    } catch {
+      return;
+    }
+    events.push(e);
+    for (const w of [...waiters]) {
+      if (w.match(e)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve(e);
+      }
+    }
+  });
+  const ready = await nextEvent((e) => e.event === 'ready', START_TIMEOUT_MS);
+  gateway = `http://127.0.0.1:${ready.http}`;
+  admin = `http://127.0.0.1:${ready.admin}`;
+});
+
+after(async () => {
+  if (serve?.pid && serve.exitCode === null) {
+    try {
+      process.kill(-serve.pid, 'SIGKILL');
+    } catch {}
+  }
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+test("the seed's curl gets 200 and the exact proba tensor", async () => {
+  const r = await predict('/seldon/mymodel/api/v1.0/predictions');
+  assert.equal(r.status, 200);
+  assert.deepEqual((r.json as { data: unknown }).data, {
+    names: ['proba'],
+    tensor: { shape: [2, 1], values: [0.05133579311531625, 0.12823373759251927] },
+  });
+  const ns = await predict('/seldon/default/mymodel/api/v1.0/predictions');
+  assert.equal(ns.status, 200, 'the namespaced URL works too');
+});
+
+test('canary 75/25 split is observed; shadow gets copies; the status endpoint tells it all', async (t) => {
+  const s = await split(400);
+  t.diagnostic(`75/25: canary answered ${s.canary}/400`);
+  assert.equal(s.failed, 0);
+  // 25% of 400 = 100, sd ≈ 8.7: 60..140 is beyond 4.5 sd
+  assert.ok(s.canary >= 60 && s.canary <= 140, `canary answered ${s.canary}/400`);
+
+  const doc = await status();
+  const shadowUnit = doc.deployments
+    .find((d) => d.name === 'shadow-example')
+    ?.predictors.find((p) => p.name === 'shadow')?.units[0];
+  assert.ok(shadowUnit?.http, 'shadow unit is ready with a port');
+  const count = async () => {
+    const text = await (await fetch(`http://127.0.0.1:${shadowUnit.http}/metrics`)).text();
+    return text
+      .split('\n')
+      .filter(
+        (l) => l.startsWith('seldon_api_executor_server_requests_seconds_count') && l.includes('predictions'),
+      )
+      .reduce((n, l) => n + Number(l.split(' ').at(-1)), 0);
+  };
+  const before = await count();
+  for (let i = 0; i < 10; i++) {
+    const r = await predict('/seldon/shadow-example/api/v1.0/predictions');
+    assert.equal(r.status, 200);
+    assert.ok(imageOf(r.json).endsWith(':1.2.1'), 'the client gets main’s answer');
+  }
+  const deadline = Date.now() + 5000;
+  while ((await count()) < before + 10 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  assert.ok((await count()) >= before + 10, 'shadow received a copy of each request');
+
+  const route = doc.routes.find((r) => r.prefix === '/seldon/shadow-example/');
+  assert.equal(route?.mirror?.service, 'shadow-example-shadow.default:8000');
+  const canaryRoute = doc.routes.find((r) => r.prefix === '/seldon/example/');
+  assert.deepEqual(canaryRoute?.targets.map((t) => [t.service, t.weight]).sort(), [
+    ['example-canary.default:8000', 25],
+    ['example-main.default:8000', 75],
+  ]);
+});
+
+test('editing traffic 75/25 → 50/50 changes the split with no failed request', async (t) => {
+  const file = join(dir, 'canary.yaml');
+  const text = await readFile(file, 'utf8');
+  const from = events.length;
+  const pidsBefore = unitPids(await status());
+  let failed = 0;
+  let sent = 0;
+  let editing = true;
+  const load = (async () => {
+    while (editing && sent < 5000) {
+      const r = await predict('/seldon/example/api/v1.0/predictions');
+      sent++;
+      if (r.status !== 200) failed++;
+    }
+  })();
+  await writeFile(file, text.replace('traffic: 75', 'traffic: 50').replace('traffic: 25', 'traffic: 50'));
+  await nextEvent((e) => e.event === 'table', 30_000, from);
+  editing = false;
+  await load;
+  assert.equal(failed, 0, `${failed} of ${sent} requests failed during the change`);
+  const s = await split(200);
+  t.diagnostic(`${sent} requests during the edit, ${failed} failed; 50/50: canary answered ${s.canary}/200`);
+  assert.equal(s.failed, 0);
+  // 50% of 200 = 100, sd ≈ 7: 65..135 is 5 sd
+  assert.ok(s.canary >= 65 && s.canary <= 135, `canary answered ${s.canary}/200 after the edit`);
+  assert.deepEqual(unitPids(await status()).sort(), pidsBefore.sort(), 'a weight change restarts no unit');
+});
+
+test('an invalid edit is reported and the running version stays', async () => {
+  const file = join(dir, 'mymodel.yaml');
+  const good = await readFile(file, 'utf8');
+  const from = events.length;
+  await writeFile(file, good.replace('replicas: 1', 'replicas: "lots"'));
+  await nextEvent((e) => e.event === 'kept-last-good', 30_000, from);
+  const diag = events.slice(from).find((e) => e.event === 'diagnostic' && e.severity === 'error');
+  assert.ok(diag, 'an error diagnostic is printed');
+  assert.match(String(diag.resource), /mymodel\.yaml/);
+  assert.match(String(diag.path), /replicas/);
+  const r = await predict('/seldon/mymodel/api/v1.0/predictions');
+  assert.equal(r.status, 200);
+  const doc = await status();
+  assert.ok(doc.keptFiles.some((f) => f.endsWith('mymodel.yaml')));
+  await writeFile(file, good);
+});
+
+test('a killed unit comes back and counts a restart', async () => {
+  const before = await status();
+  const unit = before.deployments.find((d) => d.name === 'mymodel')?.predictors[0]?.units[0];
+  assert.ok(unit?.pid);
+  process.kill(unit.pid, 'SIGKILL');
+  const deadline = Date.now() + 60_000;
+  let back: StatusDocument['deployments'][number]['predictors'][number]['units'][number] | undefined;
+  while (Date.now() < deadline) {
+    back = (await status()).deployments.find((d) => d.name === 'mymodel')?.predictors[0]?.units[0];
+    if (back?.ready && back.pid !== unit.pid) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.ok(back?.ready, 'the unit is ready again');
+  assert.notEqual(back.pid, unit.pid);
+  assert.ok(back.restarts >= 1);
+  assert.equal((await predict('/seldon/mymodel/api/v1.0/predictions')).status, 200);
+});
+
+test('SIGTERM: exit 0 and no unit process left', async () => {
+  const pids = unitPids(await status());
+  assert.ok(pids.length >= 5);
+  const exited = new Promise<number | null>((resolve) => serve!.once('exit', (code) => resolve(code)));
+  serve!.kill('SIGTERM');
+  assert.equal(await exited, 0);
+  for (const pid of pids) assert.equal(alive(pid), false, `unit pid ${pid} outlived serve`);
+});
