@@ -2,9 +2,11 @@ import { Command } from 'commander';
 import { registerGatewayCommand } from './gateway-command.js';
 import { registerMicroserviceCommand } from './microservice-command.js';
 import { registerPredictCommand } from './predict-command.js';
+import { registerRenderCommand } from './render-command.js';
 import { registerServeCommand } from './serve-command.js';
 import { registerStatusCommand } from './status-command.js';
 import { registerUnitCommand } from './unit-command.js';
+import { registerValidateCommand } from './validate-command.js';
 
 /** The `sdep` command tree. Each subcommand lives in its own file and registers itself here. */
 export function buildProgram(): Command {
@@ -19,5 +21,7 @@ export function buildProgram(): Command {
   registerUnitCommand(program);
   registerMicroserviceCommand(program);
   registerGatewayCommand(program);
+  registerValidateCommand(program);
+  registerRenderCommand(program);
   return program;
 }
