@@ -92,7 +92,9 @@ test('ONNX_SERVER: a file:// directory holding model.onnx; output named after th
   assert.deepEqual(res.data?.names, ['proba']);
   assert.deepEqual(res.data?.tensor?.shape, [3, 1]);
   const want = expected(rows).flat();
-  res.data!.tensor!.values.forEach((v, i) => assert.ok(Math.abs(v - want[i]!) < 1e-6));
+  res.data!.tensor!.values.forEach((v, i) => {
+    assert.ok(Math.abs(v - want[i]!) < 1e-6);
+  });
   const meta = c.initMetadata!();
   assert.deepEqual(meta.inputs, [{ name: 'X', datatype: 'float32', shape: ['N', 3] }]);
 });
