@@ -1,0 +1,155 @@
+/**
+ * Property: random mutations of the seed's example deployments never make
+ * parseDeployment throw; every error has a non-empty message; a spec comes
+ * back exactly when there is no error. Bounded: 300 runs, at most 6 mutations.
+ */
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { parse } from 'yaml';
+import { parseDeployment } from './index.js';
+
+const dir = join(import.meta.dirname, '..', '..', 'examples');
+const examples: unknown[] = readdirSync(dir)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort()
+  .map((f) => parse(readFileSync(join(dir, f), 'utf8')));
+
+type Container = Record<string, unknown> | unknown[];
+
+/** Every (container, key) slot in the document, in a stable order. */
+function slots(doc: unknown): [Container, string | number][] {
+  const out: [Container, string | number][] = [];
+  const stack: unknown[] = [doc];
+  while (stack.length > 0) {
+    const v = stack.pop();
+    if (Array.isArray(v))
+      for (const [i, c] of v.entries()) {
+        out.push([v, i]);
+        stack.push(c);
+      }
+    else if (v !== null && typeof v === 'object')
+      for (const [k, c] of Object.entries(v)) {
+        out.push([v as Record<string, unknown>, k]);
+        stack.push(c);
+      }
+  }
+  return out;
+}
+
+const KEYS = [
+  'name',
+  'type',
+  'implementation',
+  'modelUri',
+  'traffic',
+  'shadow',
+  'children',
+  'graph',
+  'predictors',
+  'endpoint',
+  'parameters',
+  'logger',
+  'mode',
+  'protocol',
+  'transport',
+  'replicas',
+  'componentSpecs',
+  'containers',
+  'annotations',
+  'seldon.io/no-engine',
+  'seldon.io/svc-name',
+  'value',
+  'methods',
+  'explainer',
+  '__proto__',
+  'constructor',
+];
+const VALUES = [
+  'SKLEARN_SERVER',
+  'RANDOM_ABTEST',
+  'ONNX_SERVER',
+  'UNKNOWN_IMPLEMENTATION',
+  'ROUTER',
+  'GRPC',
+  'grpc',
+  'tensorflow',
+  'v2',
+  'true',
+  '',
+  -1,
+  0,
+  100,
+  150,
+  1.5,
+  true,
+  null,
+  {},
+  [],
+  [{ name: 'x' }],
+  { name: 'classifier' },
+  { type: 'REST' },
+  { url: 'http://l' },
+  [{ name: 'p', value: 'x', type: 'INT' }],
+];
+
+const mutation = fc.record({
+  pick: fc.nat(),
+  op: fc.constantFrom('delete', 'replace', 'insert', 'duplicate'),
+  key: fc.oneof(fc.constantFrom(...KEYS), fc.string({ maxLength: 6 })),
+  value: fc.oneof(fc.constantFrom(...VALUES), fc.jsonValue({ maxDepth: 2 })),
+});
+
+interface Mutation {
+  pick: number;
+  op: string;
+  key: string;
+  value: unknown;
+}
+
+function mutate(doc: unknown, muts: readonly Mutation[]) {
+  for (const m of muts) {
+    const all = slots(doc);
+    if (all.length === 0) return m.value;
+    const [parent, key] = all[m.pick % all.length]!;
+    const value = structuredClone(m.value);
+    if (Array.isArray(parent)) {
+      const i = key as number;
+      if (m.op === 'delete') parent.splice(i, 1);
+      else if (m.op === 'duplicate') parent.push(structuredClone(parent[i]));
+      else parent[i] = value;
+    } else if (m.op === 'delete') delete parent[key];
+    else if (m.op === 'insert')
+      Object.defineProperty(parent, m.key, { value, enumerable: true, writable: true, configurable: true });
+    else if (m.op === 'duplicate') parent[`${key}2`] = structuredClone(parent[key]);
+    else parent[key] = value;
+  }
+  return doc;
+}
+
+test('random mutations of the examples never make parseDeployment throw', () => {
+  let rejected = 0;
+  fc.assert(
+    fc.property(
+      fc.nat({ max: examples.length - 1 }),
+      fc.array(mutation, { minLength: 1, maxLength: 6 }),
+      (which, muts) => {
+        const doc = mutate(structuredClone(examples[which]), muts);
+        const r = parseDeployment(doc, { file: 'prop.yaml', index: 0 });
+        const errors = r.diagnostics.filter((d) => d.severity === 'error');
+        for (const d of r.diagnostics) {
+          assert.ok(d.message.trim().length > 0, `empty message for ${d.code}`);
+          assert.match(d.code, /^SDEP_[A-Z0-9_]+$/);
+          assert.equal(typeof d.path, 'string');
+        }
+        assert.equal(r.spec === undefined, errors.length > 0);
+        if (errors.length > 0) rejected++;
+      },
+    ),
+    { numRuns: 300, seed: 20261125 },
+  );
+  // The mutations must actually reach validation, or the property proves little.
+  assert.ok(rejected > 50, `only ${rejected} of 300 mutated documents were rejected`);
+});
