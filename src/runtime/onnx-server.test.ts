@@ -79,9 +79,9 @@ test('ONNX_SERVER runs a .onnx file and matches the values computed in JS', asyn
   const out = (await c.predict!(rows, [])) as number[][];
   const want = expected(rows);
   assert.equal(out.length, 3);
-  out.forEach((r, i) =>
-    assert.ok(Math.abs(r[0]! - want[i]![0]!) < 1e-6, `row ${i}: ${r[0]} vs ${want[i]![0]}`),
-  );
+  for (const [i, r] of out.entries()) {
+    assert.ok(Math.abs(r[0]! - want[i]![0]!) < 1e-6, `row ${i}: ${r[0]} vs ${want[i]![0]}`);
+  }
 });
 
 test('ONNX_SERVER: a file:// directory holding model.onnx; output named after the model; tensor kept', async () => {
