@@ -1,25 +1,5 @@
-/** HTTP status ⇄ gRPC status, for unit replies over gRPC and remote gRPC components' failures. */
+/** The HTTP status that fits a remote gRPC component's failure (protocol/grpc-status.ts maps the other way). */
 import { status as GrpcStatus } from '@grpc/grpc-js';
-
-export function grpcCodeFor(httpStatus: number): GrpcStatus {
-  switch (httpStatus) {
-    case 400:
-    case 415:
-      return GrpcStatus.INVALID_ARGUMENT;
-    case 404:
-      return GrpcStatus.NOT_FOUND;
-    case 413:
-      return GrpcStatus.RESOURCE_EXHAUSTED;
-    case 501:
-      return GrpcStatus.UNIMPLEMENTED;
-    case 503:
-      return GrpcStatus.UNAVAILABLE;
-    case 504:
-      return GrpcStatus.DEADLINE_EXCEEDED;
-    default:
-      return GrpcStatus.INTERNAL;
-  }
-}
 
 export function httpStatusFor(code: GrpcStatus): number {
   switch (code) {

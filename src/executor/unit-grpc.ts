@@ -12,6 +12,7 @@ import {
   type sendUnaryData,
 } from '@grpc/grpc-js';
 import { decodeFeedback, decodeSeldonMessage } from '../protocol/decode-seldon-message.js';
+import { grpcStatusFor } from '../protocol/grpc-status.js';
 import { loadSeldonProto } from '../protocol/load-seldon-proto.js';
 import {
   fromProtoFeedback,
@@ -22,7 +23,6 @@ import {
 } from '../protocol/proto-convert.js';
 import { toSdepError } from '../protocol/seldon-error.js';
 import type { GraphExecutor } from './graph-executor.js';
-import { grpcCodeFor } from './grpc-status.js';
 import type { UnitLogger } from './unit-http.js';
 
 export interface UnitGrpcOptions {
@@ -46,11 +46,7 @@ function puidOf(md: Metadata): string | undefined {
 function fail(cb: sendUnaryData<ProtoSeldonMessage>, err: unknown, log: UnitLogger): void {
   const e = toSdepError(err);
   if (e.status >= 500) log.warn({ err: e }, 'gRPC request failed');
-  const se: Partial<ServiceError> = {
-    code: grpcCodeFor(e.status),
-    details: `${e.code}: ${e.message}`,
-    message: e.message,
-  };
+  const se: Partial<ServiceError> = { ...grpcStatusFor(e), message: e.message };
   cb(se as ServiceError, null);
 }
 
