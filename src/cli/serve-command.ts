@@ -252,6 +252,12 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<void
   const doc = status();
   if (flags.logFormat === 'pretty')
     process.stdout.write(`${formatSummary(doc, urls.gateway, urls.admin, urls.https)}\n`);
+  if (controller.state.servingGeneration === 0) {
+    out.event(
+      { event: 'not-serving', reason: 'the initial reconcile failed' },
+      'not serving yet: loading failed (see above); fix the files and save to retry',
+    );
+  }
   await watcher?.ready;
   out.event(
     {

@@ -41,7 +41,10 @@ export function mergeLastGood(
     if (list) list.push(s);
     else byFile.set(s.source.file, [s]);
   }
-  const files = [...new Set([...byFile.keys(), ...lastGood.keys()])];
+  // a stable order whether a file's specs are new or kept (the compiler's conflict rule is order-based)
+  const files = [...new Set([...byFile.keys(), ...lastGood.keys()])].sort((a, b) =>
+    a < b ? -1 : a > b ? 1 : 0,
+  );
   const broken = new Set<string>();
   for (const d of diagnostics) {
     if (d.severity !== 'error') continue;
