@@ -37,16 +37,32 @@ interface CompiledRoute {
   test: Predicate;
 }
 
-const compiled = new WeakMap<RouteTable, CompiledRoute[]>();
-
-export function precompile(table: RouteTable): void {
-  if (!compiled.has(table)) compiled.set(table, table.routes.map(compileRoute));
+interface CompiledTable {
+  routes: CompiledRoute[];
+  /** Some route matches on query parameters: only then is a per-request query cache made. */
+  needsQuery: boolean;
 }
 
-function compiledFor(table: RouteTable): CompiledRoute[] {
+const compiled = new WeakMap<RouteTable, CompiledTable>();
+/** Handed to predicates when no route reads the query; never written to. */
+const NO_QUERY: QueryCache = Object.freeze({ raw: '', params: undefined }) as QueryCache;
+
+function compileTable(table: RouteTable): CompiledTable {
+  const pathRegexes = new Map<string, PathRegex>();
+  return {
+    routes: table.routes.map((r) => compileRoute(r, pathRegexes)),
+    needsQuery: table.routes.some((r) => r.match.query.length > 0),
+  };
+}
+
+export function precompile(table: RouteTable): void {
+  if (!compiled.has(table)) compiled.set(table, compileTable(table));
+}
+
+function compiledFor(table: RouteTable): CompiledTable {
   let c = compiled.get(table);
   if (!c) {
-    c = table.routes.map(compileRoute);
+    c = compileTable(table);
     compiled.set(table, c);
   }
   return c;
@@ -58,8 +74,9 @@ function compiledFor(table: RouteTable): CompiledRoute[] {
  * through to later routes, as Envoy's per-Mapping runtime fractions do.
  */
 export function matchRoute(table: RouteTable, req: MatchRequest, draw: number): RouteMatch | undefined {
-  const routes = compiledFor(table);
-  const q: QueryCache = { raw: req.query, params: undefined };
+  const c0 = compiledFor(table);
+  const routes = c0.routes;
+  const q: QueryCache = c0.needsQuery ? { raw: req.query, params: undefined } : NO_QUERY;
   for (let i = 0; i < routes.length; i++) {
     const c = routes[i]!;
     if (!c.test(req, q)) continue;
@@ -84,25 +101,56 @@ export function shouldMirror(route: Route, draw: number): boolean {
   return route.mirror !== undefined && draw < route.mirror.percent;
 }
 
-function compileRoute(route: Route): CompiledRoute {
+/**
+ * A path regex shared by every route with the same source (all Seldon gRPC
+ * Mappings use one), remembering its last answer: routes are tried in order
+ * within one synchronous call, so a request pays for each distinct regex once.
+ */
+class PathRegex {
+  readonly re: RegExp;
+  private lastPath: string | undefined;
+  private last = false;
+  constructor(re: RegExp) {
+    this.re = re;
+  }
+  test(path: string): boolean {
+    if (path === this.lastPath) return this.last;
+    const qi = path.indexOf('?');
+    this.last = this.re.test(qi < 0 ? path : path.slice(0, qi));
+    this.lastPath = path;
+    return this.last;
+  }
+}
+
+/** Cheap tests first (method, prefix, exact headers), regexes last. */
+function compileRoute(route: Route, pathRegexes: Map<string, PathRegex>): CompiledRoute {
   const preds: Predicate[] = [];
   const m = route.match;
   if (m.method !== undefined) {
     const method = m.method;
     preds.push((req) => req.method === method);
   }
-  if (m.regex) {
-    const re = m.regex;
-    preds.push((req) => {
-      const p = req.path;
-      const qi = p.indexOf('?');
-      return re.test(qi < 0 ? p : p.slice(0, qi));
-    });
-  } else {
+  if (!m.regex) {
     const prefix = m.prefix;
     preds.push((req) => req.path.startsWith(prefix));
   }
-  for (const h of m.headers) preds.push(h.name === ':authority' ? authorityPredicate(h) : headerPredicate(h));
+  const regexHeaders: Predicate[] = [];
+  for (const h of m.headers) {
+    if (h.name === ':authority') preds.push(authorityPredicate(h));
+    else if (h.kind === 'regex') regexHeaders.push(headerPredicate(h));
+    else preds.push(headerPredicate(h));
+  }
+  preds.push(...regexHeaders);
+  if (m.regex) {
+    const key = `${m.regex.source}/${m.regex.flags}`;
+    let shared = pathRegexes.get(key);
+    if (!shared) {
+      shared = new PathRegex(m.regex);
+      pathRegexes.set(key, shared);
+    }
+    const pr = shared;
+    preds.push((req) => pr.test(req.path));
+  }
   for (const qm of m.query) preds.push(queryPredicate(qm));
   return { route, test: combine(preds) };
 }
