@@ -69,6 +69,12 @@ export const KNOWN_IMPLEMENTATIONS: Readonly<Record<string, ImplementationInfo>>
     protocols: ALL,
     description: 'routes to child 0 with probability ratioA, else child 1',
   },
+  EPSILON_GREEDY: {
+    kind: 'builtin',
+    type: 'ROUTER',
+    protocols: ALL,
+    description: 'multi-armed bandit router learning from feedback (sdep)',
+  },
   AVERAGE_COMBINER: {
     kind: 'builtin',
     type: 'COMBINER',

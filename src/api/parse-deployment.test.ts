@@ -299,3 +299,20 @@ test('never throws: odd inputs give error diagnostics with messages', () => {
     assert.ok(r.diagnostics.some((x) => x.severity === 'error' && x.message.length > 0));
   }
 });
+
+test('a non-string annotation value is a type error that says to quote it', () => {
+  const d = minimal();
+  loose(d.spec).annotations = { 'seldon.io/ambassador-circuit-breakers-max-connections': 200 };
+  const r = parseDeployment(d, src);
+  assert.equal(r.spec, undefined);
+  assert.deepEqual(
+    r.diagnostics.map((x) => [x.code, x.path, x.message]),
+    [
+      [
+        'SDEP_FIELD_TYPE',
+        'spec.annotations["seldon.io/ambassador-circuit-breakers-max-connections"]',
+        'must be a string, got number 200 (quote the value in YAML)',
+      ],
+    ],
+  );
+});

@@ -63,11 +63,17 @@ function toDiagnostic(doc: unknown, e: ErrorObject, resource: string): Diagnosti
     }
     case 'type': {
       const want = String((e.params as { type?: string }).type ?? 'another type');
+      // Kubernetes maps hold strings only: `replicas: "3"` style mistakes in reverse.
+      const parent = segments[segments.length - 2];
+      const hint =
+        want === 'string' && (parent === 'annotations' || parent === 'labels')
+          ? ' (quote the value in YAML)'
+          : '';
       return {
         ...base,
         code: 'SDEP_FIELD_TYPE',
         path: fieldPath(segments),
-        message: `must be ${/^[aeiou]/.test(want) ? 'an' : 'a'} ${want}, got ${describeValue(value)}`,
+        message: `must be ${/^[aeiou]/.test(want) ? 'an' : 'a'} ${want}, got ${describeValue(value)}${hint}`,
       };
     }
     case 'enum': {

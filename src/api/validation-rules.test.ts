@@ -324,3 +324,13 @@ test('transport and endpoint types that agree are fine', () => {
   });
   assert.deepEqual(diagnosticsOf(doc), []);
 });
+
+test('KNOWN_IMPLEMENTATIONS covers every built-in the runtime can start', async () => {
+  const { BUILTIN_IMPLEMENTATIONS } = await import('../runtime/builtin-components.js');
+  const { KNOWN_IMPLEMENTATIONS } = await import('./index.js');
+  for (const name of BUILTIN_IMPLEMENTATIONS) assert.ok(KNOWN_IMPLEMENTATIONS[name], name);
+  for (const [name, info] of Object.entries(KNOWN_IMPLEMENTATIONS)) {
+    assert.ok(info.protocols.length > 0, name);
+    if (info.kind === 'prepackaged') assert.equal(info.type, 'MODEL', name);
+  }
+});
