@@ -53,13 +53,16 @@ type Unary = (
 
 function unary(run: (req: unknown) => Promise<SeldonMessage>, metrics?: ComponentMetrics): Unary {
   return (call, cb) => {
-    run(call.request).then(
-      (out) => {
-        metrics?.recordCustom(out.meta?.metrics);
-        cb(null, toProtoMessage(out));
-      },
-      (e) => cb(grpcStatusFor(e)),
-    );
+    // Decoding throws synchronously: start inside a promise so every failure gets a status.
+    Promise.resolve(call.request)
+      .then(run)
+      .then(
+        (out) => {
+          metrics?.recordCustom(out.meta?.metrics);
+          cb(null, toProtoMessage(out));
+        },
+        (e) => cb(grpcStatusFor(e)),
+      );
   };
 }
 
