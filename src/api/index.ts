@@ -1,5 +1,7 @@
 /** api/: SeldonDeployment documents → validated, defaulted DeploymentSpecs (and diagnostics). */
 export { CODES as API_CODES } from './codes.js';
+export type { OpenApiSchema } from './crd-schema.js';
+export { DEFAULT_GRAPH_DEPTH, seldonDeploymentOpenApiSchema } from './crd-schema.js';
 export type {
   ComponentSpec,
   Container,
