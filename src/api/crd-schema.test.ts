@@ -47,9 +47,11 @@ test('every example validates against the CRD schema; a wrong type does not', ()
   const validate = new Ajv({ strict: false, allErrors: true }).compile(seldonDeploymentOpenApiSchema());
   const dir = join(import.meta.dirname, '..', '..', 'examples');
   for (const f of readdirSync(dir).filter((x) => x.endsWith('.yaml'))) {
-    const doc = parse(readFileSync(join(dir, f), 'utf8'));
+    const doc = parse(readFileSync(join(dir, f), 'utf8')) as {
+      spec: { predictors: Record<string, unknown>[] };
+    };
     assert.ok(validate(doc), `${f}: ${JSON.stringify(validate.errors)}`);
-    doc.spec.predictors[0].traffic = 'lots';
+    doc.spec.predictors[0]!.traffic = 'lots';
     assert.equal(validate(doc), false, f);
   }
 });
