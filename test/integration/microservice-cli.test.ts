@@ -52,10 +52,10 @@ function start(args: string[], env: Record<string, string> = {}): Promise<Starte
     err += d.toString();
   });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`no listening line in time; stderr: ${err}`)),
-      START_TIMEOUT_MS,
-    );
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`no listening line in time; stderr: ${err}`));
+    }, START_TIMEOUT_MS);
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString();
       const nl = out.indexOf('\n');
