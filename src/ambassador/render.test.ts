@@ -73,8 +73,8 @@ test('v2: TLSContext CRD named as the Mappings reference it; seldon-deployment-i
     }),
     { format: 'v2' },
   );
-  const [mapping, tls] = objects as Obj[];
-  assert.equal((mapping?.spec as Obj).tls, (tls?.metadata as Obj).name);
+  const [mapping, tls] = objects as [Obj, Obj];
+  assert.equal((mapping.spec as Obj).tls, (tls.metadata as Obj).name);
   assert.deepEqual(tls, {
     apiVersion: 'getambassador.io/v2',
     kind: 'TLSContext',
@@ -141,7 +141,7 @@ test('ambassador-v1: custom Mappings go once, on the first predictor Service; lo
       '---\napiVersion: ambassador/v1\nkind: Mapping\nname: loose\nprefix: /l/\nservice: l:80\n',
     ],
   ]);
-  assert.equal((objects[1]?.metadata as Obj).namespace, 'other');
+  assert.equal((objects[1]!.metadata as Obj).namespace, 'other');
 });
 
 test('ambassador-v1: fields only Ambassador v2 knows switch the document to ambassador/v2', () => {
