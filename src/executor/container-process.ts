@@ -108,6 +108,7 @@ export async function startContainerProcess(opts: ContainerProcessOptions): Prom
     PREDICTIVE_UNIT_SERVICE_PORT: String(httpPort),
     PREDICTIVE_UNIT_GRPC_SERVICE_PORT: String(grpcPort),
     PREDICTIVE_UNIT_ID: node.name,
+    ...(container.image ? { PREDICTIVE_UNIT_IMAGE: container.image } : {}),
     PREDICTIVE_UNIT_PARAMETERS: JSON.stringify(
       node.parameters.map((p) => ({ name: p.name, value: p.value, type: p.type })),
     ),
