@@ -136,7 +136,8 @@ export function formatSummary(
   }
   lines.push(`routes (ambassador_id ${doc.ambassadorId}):`);
   if (doc.routes.length === 0) lines.push('  none');
-  for (const r of doc.routes) {
+  // REST first: those are what people curl; gRPC routes after
+  for (const r of [...doc.routes.filter((x) => !x.grpc), ...doc.routes.filter((x) => x.grpc)]) {
     const match = [r.method, r.grpc ? 'gRPC' : r.prefix, ...r.headers.map((h) => `[${h}]`)]
       .filter(Boolean)
       .join(' ');
@@ -148,9 +149,9 @@ export function formatSummary(
     `gateway ${gatewayUrl}${httpsUrl ? `  ${httpsUrl}` : ''}   admin ${adminUrl}   (diag: ${adminUrl}/ambassador/v0/diag/)`,
   );
   const body = '{"data":{"names":["a","b"],"tensor":{"shape":[2,2],"values":[0,0,1,1]}}}';
-  const tries = doc.routes.filter(
-    (r) => !r.grpc && !r.regex && r.prefix.startsWith('/') && r.targets.length > 0,
-  );
+  const tries = doc.routes
+    .filter((r) => !r.grpc && !r.regex && r.prefix.startsWith('/') && r.targets.length > 0)
+    .sort((a, b) => a.headers.length - b.headers.length || a.prefix.length - b.prefix.length);
   if (tries.length) lines.push('try:');
   const host = gatewayUrl.replace(/^http:\/\//, '');
   for (const r of tries.slice(0, 8)) {

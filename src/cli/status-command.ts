@@ -54,7 +54,7 @@ export function formatStatus(doc: StatusDocument): string {
   out.push(doc.deployments.length ? table(units) : 'no deployments');
   out.push('');
   const routes: string[][] = [['MATCH', 'TARGETS', 'SHADOW']];
-  for (const r of doc.routes) {
+  for (const r of [...doc.routes.filter((x) => !x.grpc), ...doc.routes.filter((x) => x.grpc)]) {
     // gRPC routes share one long regex: the headers are what tells them apart
     const path = r.grpc ? 'gRPC' : r.prefix;
     const match = [r.method ?? '', path, ...r.headers.map((h) => `[${h}]`)].filter(Boolean).join(' ');
