@@ -6,7 +6,7 @@
  */
 import type { Mapping } from '../ambassador/mapping.js';
 import type { Diagnostic, Severity } from '../core/diagnostic.js';
-import { ClusterRegistry, groupSettingsKey } from './cluster-spec.js';
+import { ClusterRegistry, groupSettingsDiffer } from './cluster-spec.js';
 import type { RoutingCode } from './codes.js';
 import { type CompiledMatch, compileMatch } from './compile-match.js';
 import { precompile } from './match-route.js';
@@ -129,15 +129,15 @@ function buildGroup(g: Group, clusters: ClusterRegistry, report: Report): Route 
   });
   const reference = primaries[0];
   if (reference) {
-    const want = groupSettingsKey(reference);
     primaries = primaries.filter((m) => {
-      if (m === reference || groupSettingsKey(m) === want) return true;
+      const differ = m === reference ? [] : groupSettingsDiffer(reference, m);
+      if (differ.length === 0) return true;
       report(
         'error',
         'SDEP_ROUTE_GROUP_MISMATCH',
         m,
-        '',
-        `circuit_breakers, connect_timeout_ms or load_balancer differ from Mapping ${mappingId(reference)} of the same group (prefix ${g.match.spec.prefix}); Mapping left out`,
+        differ[0]!,
+        `${differ.join(', ')} differ${differ.length === 1 ? 's' : ''} from Mapping ${mappingId(reference)} of the same group (prefix ${g.match.spec.prefix}); a group shares these settings, so this Mapping is left out`,
       );
       return false;
     });
@@ -175,7 +175,7 @@ function buildGroup(g: Group, clusters: ClusterRegistry, report: Report): Route 
         'error',
         'SDEP_ROUTE_WEIGHT_SUM',
         m,
-        'weight',
+        m.shadow === true ? '' : 'weight',
         `weights of the Mappings with prefix ${g.match.spec.prefix} total ${total}, over 100; the group is left out`,
       );
     }

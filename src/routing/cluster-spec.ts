@@ -27,13 +27,22 @@ export function breakerLimits(list: readonly CircuitBreaker[] | undefined): Circ
   };
 }
 
-/** Settings Ambassador requires to be identical across a group, as comparable text. */
-export function groupSettingsKey(m: Mapping): string {
-  return JSON.stringify([
-    breakerLimits(m.circuit_breakers),
-    m.connect_timeout_ms ?? DEFAULT_CONNECT_TIMEOUT_MS,
-    m.load_balancer?.policy ?? 'round_robin',
-  ]);
+/** Settings Ambassador requires to be identical across a group, each as comparable text. */
+export function groupSettings(
+  m: Mapping,
+): Record<'circuit_breakers' | 'connect_timeout_ms' | 'load_balancer', string> {
+  return {
+    circuit_breakers: JSON.stringify(breakerLimits(m.circuit_breakers)),
+    connect_timeout_ms: String(m.connect_timeout_ms ?? DEFAULT_CONNECT_TIMEOUT_MS),
+    load_balancer: m.load_balancer?.policy ?? 'round_robin',
+  };
+}
+
+/** Names of the group-wide settings in which `m` differs from `reference`. */
+export function groupSettingsDiffer(reference: Mapping, m: Mapping): string[] {
+  const a = groupSettings(reference);
+  const b = groupSettings(m);
+  return (Object.keys(a) as (keyof typeof a)[]).filter((k) => a[k] !== b[k]);
 }
 
 function sanitize(s: string): string {
@@ -93,8 +102,10 @@ export class ClusterRegistry {
     const known = this.#bySettings.get(settings);
     if (known) return known;
     let name = baseName;
-    // Two services may sanitise to the same text (`a.b` vs `a_b`): suffix the later one.
-    for (let i = 1; this.clusters.has(name); i++) name = `${baseName}_${i}`;
+    // Two services may sanitise to the same text (`a.b` vs `a_b`): the later one gets a
+    // fingerprint of its own settings, so its name does not depend on how many came before.
+    if (this.clusters.has(name)) name = `${baseName}_${fnv1a(settings)}`;
+    for (let i = 1; this.clusters.has(name); i++) name = `${baseName}_${fnv1a(settings)}_${i}`;
     this.clusters.set(name, { name, ...rest });
     this.#bySettings.set(settings, name);
     return name;
