@@ -4,6 +4,8 @@ export const CODES = {
   SDEP_YAML_ALIASES: 'a YAML document expands too many aliases (alias bomb) and was refused',
   SDEP_DOCUMENT_TOO_DEEP:
     'a document nests too deeply, is too large, or refers to itself through a YAML alias',
+  SDEP_FILE_UNREADABLE:
+    'a path given as input cannot be read (missing, no permission); see unreadableDiagnostic()',
   SDEP_FILE_TOO_LARGE: 'a resource file is larger than the size cap and was not parsed',
   SDEP_NOT_A_RESOURCE: 'a document has no apiVersion/kind (not a Kubernetes-style resource) and was skipped',
   SDEP_API_VERSION:

@@ -39,7 +39,7 @@ export { parseParameterValue } from './parameter-value.js';
 export type { ParseResult } from './parse-deployment.js';
 export { parseDeployment, SELDON_API_VERSIONS, SELDON_KIND } from './parse-deployment.js';
 export type { ReadOptions, ReadResult, Unreadable } from './resource-files.js';
-export { DEFAULT_MAX_FILE_BYTES, readResourceFiles } from './resource-files.js';
+export { DEFAULT_MAX_FILE_BYTES, readResourceFiles, unreadableDiagnostic } from './resource-files.js';
 export type { ParsedText, ResourceDocument, TextOptions } from './resource-text.js';
 export { DEFAULT_MAX_ALIAS_COUNT, parseResourceText } from './resource-text.js';
 export type { RawSeldonDeployment } from './schema.js';

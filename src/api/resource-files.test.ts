@@ -3,7 +3,7 @@ import { chmod, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { loadDeployments, parseDeploymentText, readResourceFiles } from './index.js';
+import { loadDeployments, parseDeploymentText, readResourceFiles, unreadableDiagnostic } from './index.js';
 
 let dir = '';
 
@@ -147,6 +147,9 @@ test('missing and unreadable paths are listed, not thrown; the rest still loads'
   assert.equal(r.unreadable[0]?.path, missing);
   assert.match(r.unreadable[0]!.reason, /ENOENT/);
   if (process.getuid?.() !== 0) assert.match(r.unreadable[1]!.reason, /EACCES/);
+  const d = unreadableDiagnostic(r.unreadable[0]!);
+  assert.deepEqual([d.code, d.severity, d.resource, d.path], ['SDEP_FILE_UNREADABLE', 'error', missing, '']);
+  assert.match(d.message, /^cannot read .*nope\.yaml: ENOENT/);
 });
 
 test('parseDeploymentText: multi-document text, empty documents skipped, duplicates refused', () => {

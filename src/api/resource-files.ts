@@ -28,6 +28,17 @@ export interface ReadResult {
   unreadable: Unreadable[];
 }
 
+/** The error Diagnostic for an unreadable path, for callers that report everything as diagnostics. */
+export function unreadableDiagnostic(u: Unreadable): Diagnostic {
+  return {
+    code: 'SDEP_FILE_UNREADABLE',
+    severity: 'error',
+    resource: u.path,
+    path: '',
+    message: `cannot read ${u.path}: ${u.reason}`,
+  };
+}
+
 function reasonOf(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
   return err?.code ? `${err.code}: ${err.message}` : String(e);
