@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { loadTable, runGateway } from './gateway-command.js';
+
+let dir: string;
+let up: Server;
+let upPort: number;
+
+before(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'sdep-gwcmd-'));
+  up = createServer((req, res) => {
+    req.resume();
+    res.end(`hello ${req.url}`);
+  });
+  await new Promise<void>((r) => up.listen(0, '127.0.0.1', r));
+  upPort = (up.address() as AddressInfo).port;
+});
+after(() => {
+  up.closeAllConnections();
+  up.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function mapping(name: string, prefix: string, extra = ''): string {
+  return `---
+apiVersion: getambassador.io/v2
+kind: Mapping
+metadata: {name: ${name}}
+spec:
+  prefix: ${prefix}
+  service: 127.0.0.1:${upPort}
+${extra}`;
+}
+
+describe('loadTable', () => {
+  test('builds the table for the given ambassador_id and keeps loader findings apart', async () => {
+    const f = join(dir, 'a.yaml');
+    writeFileSync(
+      f,
+      mapping('a', '/a/') +
+        mapping('b', '/b/', '  ambassador_id: [other]\n') +
+        mapping('c', '/c/', '  weight: 150\n'),
+    );
+    const got = await loadTable([f], 'default');
+    assert.equal(got.blocking, undefined);
+    assert.deepEqual(
+      got.table.routes.map((r) => r.id),
+      ['a.default'],
+    );
+    assert.ok(
+      got.diagnostics.some((d) => d.severity === 'error'),
+      'the bad weight is reported by the loader',
+    );
+    const other = await loadTable([f], 'other');
+    assert.deepEqual(
+      other.table.routes.map((r) => r.id),
+      ['b.default'],
+    );
+  });
+
+  test('unreadable paths and unparsable files block a swap', async () => {
+    const missing = await loadTable([join(dir, 'nope.yaml')], 'default');
+    assert.match(missing.blocking ?? '', /cannot read/);
+    assert.equal(missing.diagnostics[0]?.code, 'SDEP_FILE_UNREADABLE');
+    const f = join(dir, 'broken.yaml');
+    writeFileSync(f, `${mapping('x', '/x/')}\n  broken: [unclosed\n`);
+    const broken = await loadTable([f], 'default');
+    assert.equal(broken.blocking, 'a file does not parse');
+  });
+});
+
+describe('runGateway in process', () => {
+  test('refuses to start on an unreadable path', async () => {
+    const lines: string[] = [];
+    await assert.rejects(
+      runGateway(
+        {
+          mappings: [join(dir, 'missing')],
+          ambassadorId: 'default',
+          port: 0,
+          adminPort: 0,
+          host: '127.0.0.1',
+          watch: false,
+        },
+        (l) => lines.push(l),
+        (l) => lines.push(l),
+      ),
+      /cannot read/,
+    );
+  });
+
+  test('serves TLS with a self-signed certificate', async () => {
+    const f = join(dir, 'tls.yaml');
+    writeFileSync(f, mapping('t', '/t/'));
+    const out: string[] = [];
+    const g = await runGateway(
+      {
+        mappings: [f],
+        ambassadorId: 'default',
+        port: 0,
+        adminPort: 0,
+        host: '127.0.0.1',
+        tls: 'self-signed',
+        watch: false,
+      },
+      (l) => out.push(l),
+      () => {},
+    );
+    try {
+      assert.ok(out.some((l) => l.startsWith('gateway listening on https://127.0.0.1:')));
+      const body = await new Promise<string>((resolve, reject) => {
+        const r = httpsRequest(
+          { host: '127.0.0.1', port: g.address.port, path: '/t/x', rejectUnauthorized: false },
+          (res) => {
+            let b = '';
+            res.setEncoding('utf8').on('data', (c: string) => {
+              b += c;
+            });
+            res.on('end', () => resolve(`${res.statusCode} ${b}`));
+          },
+        );
+        r.on('error', reject);
+        r.end();
+      });
+      assert.equal(body, '200 hello /x');
+    } finally {
+      await g.close();
+    }
+  });
+});
