@@ -43,7 +43,7 @@ export interface ComponentGrpcOptions {
 export interface ComponentGrpcServer {
   server: Server;
   listen(port: number, host?: string): Promise<number>;
-  close(): Promise<void>;
+  close(graceMs?: number): Promise<void>;
 }
 
 type Unary = (
@@ -119,9 +119,17 @@ export function createComponentGrpcServer(
           err ? reject(err) : resolve(bound),
         );
       }),
-    close: () =>
+    close: (graceMs = 5000) =>
       new Promise((resolve) => {
-        server.tryShutdown(() => resolve());
+        // Calls in flight get graceMs to finish; then connections are cut.
+        const hard = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, graceMs);
+        server.tryShutdown(() => {
+          clearTimeout(hard);
+          resolve();
+        });
       }),
   };
 }

@@ -30,7 +30,6 @@ export {
   invokeSendFeedback,
   invokeTransformInput,
   invokeTransformOutput,
-  routeIndex,
 } from './invoke-component.js';
 export { loadComponentModule } from './load-component-module.js';
 export { isMockClassifierImage, MOCK_CLASSIFIER_THRESHOLD, MockClassifier } from './mock-classifier.js';

@@ -85,24 +85,6 @@ export async function invokeRoute(
   return respond(c, ctx, msg, [msg], [[child]]);
 }
 
-/** The child index a route response carries: the first value of its data. */
-export function routeIndex(msg: SeldonMessage): number {
-  const t = msg.data?.tensor?.values[0];
-  const n = t ?? firstLeaf(msg.data?.ndarray);
-  if (typeof n !== 'number' || !Number.isInteger(n)) {
-    throw runtimeError(
-      'SDEP_COMPONENT_EXCEPTION',
-      'router response holds no integer child index in its data',
-    );
-  }
-  return n;
-}
-
-function firstLeaf(v: unknown): unknown {
-  while (Array.isArray(v)) v = v[0];
-  return v;
-}
-
 export async function invokeAggregate(
   c: Component,
   msgs: SeldonMessage[],
