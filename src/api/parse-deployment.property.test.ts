@@ -9,13 +9,14 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { parse } from 'yaml';
-import { parseDeployment } from './index.js';
+import { parseDeployment, parseDeploymentText } from './index.js';
 
 const dir = join(import.meta.dirname, '..', '..', 'examples');
-const examples: unknown[] = readdirSync(dir)
+const texts: string[] = readdirSync(dir)
   .filter((f) => f.endsWith('.yaml'))
   .sort()
-  .map((f) => parse(readFileSync(join(dir, f), 'utf8')));
+  .map((f) => readFileSync(join(dir, f), 'utf8'));
+const examples: unknown[] = texts.map((t) => parse(t));
 
 type Container = Record<string, unknown> | unknown[];
 
@@ -152,4 +153,47 @@ test('random mutations of the examples never make parseDeployment throw', () => 
   );
   // The mutations must actually reach validation, or the property proves little.
   assert.ok(rejected > 50, `only ${rejected} of 300 mutated documents were rejected`);
+});
+
+test('random edits of the example texts never make parseDeploymentText throw', () => {
+  const edit = fc.record({
+    at: fc.nat(),
+    cut: fc.nat({ max: 12 }),
+    insert: fc.oneof(
+      fc.constantFrom(
+        '\n',
+        ': ',
+        '- ',
+        '  ',
+        '&a ',
+        '*a',
+        '---\n',
+        '{',
+        '[',
+        '"',
+        "'",
+        '#',
+        '\t',
+        '!!binary ',
+      ),
+      fc.string({ maxLength: 8 }),
+    ),
+  });
+  fc.assert(
+    fc.property(
+      fc.nat({ max: texts.length - 1 }),
+      fc.array(edit, { minLength: 1, maxLength: 5 }),
+      (which, edits) => {
+        let text = texts[which]!;
+        for (const e of edits) {
+          const at = e.at % (text.length + 1);
+          text = text.slice(0, at) + e.insert + text.slice(at + e.cut);
+        }
+        const r = parseDeploymentText(text, 'edited.yaml');
+        for (const d of r.diagnostics) assert.ok(d.message.trim().length > 0, d.code);
+        for (const s of r.specs) assert.equal(typeof s.name, 'string');
+      },
+    ),
+    { numRuns: 150, seed: 1125 },
+  );
 });
