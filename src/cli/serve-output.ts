@@ -126,12 +126,10 @@ export function formatSummary(
         .filter((u) => u.current)
         .map((u) => (u.ready ? `pid ${u.pid} http ${u.http} grpc ${u.grpc}` : u.state))
         .join('; ');
-      lines.push(
-        `    predictor ${p.name}  ${share}  ready ${p.readyReplicas}/${p.replicas}  ${ports}`.replace(
-          / {3,}/g,
-          '  ',
-        ),
+      const text = [`predictor ${p.name}`, share, `ready ${p.readyReplicas}/${p.replicas}`, ports].filter(
+        Boolean,
       );
+      lines.push(`    ${text.join('  ')}`);
     }
   }
   lines.push(`routes (ambassador_id ${doc.ambassadorId}):`);
