@@ -18,6 +18,7 @@ import {
   type ResetReason,
   resetError,
   sendLocalReply,
+  streamIdleError,
   timeoutError,
 } from './local-reply.js';
 import { sendMirror } from './mirror.js';
@@ -52,6 +53,7 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
   private readonly path: string;
   private readonly headers: IncomingHttpHeaders;
   private readonly startedAt: number;
+  private readonly hasBody: boolean;
 
   private body: Buffer | Readable | null = null;
   private chunks: Buffer[] = [];
@@ -88,7 +90,9 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
     url: string,
     path: string,
     headers: IncomingHttpHeaders,
+    hasBody: boolean,
   ) {
+    this.hasBody = hasBody;
     this.ctx = ctx;
     this.state = state;
     this.req = req;
@@ -122,7 +126,7 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
 
     const route = this.route;
     this.mirror = route.mirror !== undefined && shouldMirror(route, this.ctx.random() * 100);
-    if (!hasRequestBody(this.req)) {
+    if (!this.hasBody) {
       this.begin();
       return;
     }
@@ -205,9 +209,19 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
     this.controller = undefined;
     this.upstreamStart = performance.now();
     try {
-      this.cluster
-        .pool(st)
-        .dispatch({ path: this.path, method: this.method, headers: this.headers, body: this.body }, this);
+      const opts: Dispatcher.DispatchOptions = {
+        path: this.path,
+        method: this.method as Dispatcher.HttpMethod,
+        headers: this.headers,
+        body: this.body,
+      };
+      // Per-try timeout bounds the wait for response headers; idle_timeout_ms any silence.
+      const perTry = this.route.retry?.perTryTimeoutMs;
+      const idle = this.target.idleTimeoutMs;
+      if (perTry !== undefined && perTry > 0) opts.headersTimeout = perTry;
+      else if (idle !== undefined && idle > 0) opts.headersTimeout = idle;
+      if (idle !== undefined && idle > 0) opts.bodyTimeout = idle;
+      this.cluster.pool(st).dispatch(opts, this);
     } catch (err) {
       this.onResponseError(undefined, err as Error);
     }
@@ -279,10 +293,18 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
       this.finishIfDone();
       return;
     }
-    const kind = failureKind(err);
+    const kind = failureKind(err, this.route.retry?.perTryTimeoutMs !== undefined);
+    if (kind === 'idle') {
+      this.fail(streamIdleError(), 'SI');
+      return;
+    }
     const retry = this.route.retry;
     if (retry !== undefined && isRetriableFailure(retry.retryOn, kind) && this.takeRetry()) {
       this.scheduleRetry();
+      return;
+    }
+    if (kind === 'timeout') {
+      this.fail(timeoutError(), 'UT');
       return;
     }
     const error = resetError(REASONS[kind], this.retries > 0);
@@ -413,22 +435,16 @@ const CONNECT_CODES = new Set([
   'EADDRNOTAVAIL',
 ]);
 
-export function failureKind(err: Error): FailureKind {
+/** `perTry`: the headers timeout was set from the retry policy's per_try_timeout. */
+export function failureKind(err: Error, perTry: boolean): FailureKind | 'idle' {
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string') {
+    if (code === 'UND_ERR_HEADERS_TIMEOUT') return perTry ? 'timeout' : 'idle';
+    if (code === 'UND_ERR_BODY_TIMEOUT') return 'idle';
     if (CONNECT_CODES.has(code)) return 'connect';
     if (code.startsWith('HPE_') || code === 'UND_ERR_INVALID_ARG') return 'protocol';
   }
   return 'reset';
-}
-
-function hasRequestBody(req: DownstreamRequest): boolean {
-  const stream = req.stream;
-  if (stream !== undefined) return !stream.endAfterHeaders;
-  const h = req.headers;
-  const cl = h['content-length'];
-  if (cl !== undefined) return cl !== '0';
-  return h['transfer-encoding'] !== undefined;
 }
 
 function onDownstreamClose(this: Tagged): void {

@@ -44,6 +44,11 @@ export function timeoutError(): SdepError {
   return gatewayError('SDEP_GATEWAY_UPSTREAM_TIMEOUT', 'upstream request timeout', 504, 'UT');
 }
 
+/** idle_timeout_ms expired with no bytes from the upstream (Envoy's stream idle timeout, flag SI). */
+export function streamIdleError(): SdepError {
+  return gatewayError('SDEP_GATEWAY_STREAM_IDLE_TIMEOUT', 'stream timeout', 504, undefined);
+}
+
 /** A failure before response headers; `retried` marks it URX (retries exhausted). */
 export function resetError(reason: ResetReason, retried: boolean): SdepError {
   const message = `${RESET_PREFIX}${reason}`;

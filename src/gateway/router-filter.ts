@@ -37,6 +37,8 @@ export function createRouterFilter(ctx: GatewayContext, proto: 'http' | 'https')
       return;
     }
     const path = rewritePath(url, route, target);
+    // Read before the hop-by-hop headers (transfer-encoding) are dropped.
+    const hasBody = hasRequestBody(req);
     const headers = toUpstreamHeaders(req.headers, {
       remoteAddress: req.socket?.remoteAddress,
       proto,
@@ -47,6 +49,28 @@ export function createRouterFilter(ctx: GatewayContext, proto: 'http' | 'https')
       proxyGrpc(ctx, req, res, route, target, cluster, method, path, headers);
       return;
     }
-    new HttpExchange(ctx, state, req, res, route, target, cluster, method, url, path, headers).start();
+    new HttpExchange(
+      ctx,
+      state,
+      req,
+      res,
+      route,
+      target,
+      cluster,
+      method,
+      url,
+      path,
+      headers,
+      hasBody,
+    ).start();
   };
+}
+
+function hasRequestBody(req: DownstreamRequest): boolean {
+  const stream = req.stream;
+  if (stream !== undefined) return !stream.endAfterHeaders;
+  const h = req.headers;
+  const cl = h['content-length'];
+  if (cl !== undefined) return cl !== '0';
+  return h['transfer-encoding'] !== undefined;
 }

@@ -236,3 +236,61 @@ test('a request whose headers and body arrive in separate TCP writes is proxied 
   });
   assert.match(reply, /^HTTP\/1\.1 200/);
 });
+
+test('per_try_timeout: a slow first try is cut and retried', async () => {
+  let calls = 0;
+  const u = await upstream('pertry', (_s, res) => {
+    calls++;
+    if (calls === 1) {
+      const t = setTimeout(() => res.end('late'), 1000);
+      res.on('close', () => clearTimeout(t));
+      return;
+    }
+    res.end('fast');
+  });
+  const g = await gateway([
+    mapping('m', '/pt/', u.address, {
+      timeout_ms: 3000,
+      retry_policy: { retry_on: 'gateway-error', num_retries: 1, per_try_timeout: '150ms' },
+    }),
+  ]);
+  const r = await request(g.base, '/pt/x');
+  assert.equal(r.status, 200);
+  assert.equal(r.body, 'fast');
+  assert.equal(calls, 2);
+});
+
+test('idle_timeout_ms: an upstream silent for longer answers 504 stream timeout', async () => {
+  const u = await upstream('idle', (_s, res) => {
+    const t = setTimeout(() => res.end('late'), 1000);
+    res.on('close', () => clearTimeout(t));
+  });
+  const g = await gateway([mapping('m', '/idle/', u.address, { timeout_ms: 3000, idle_timeout_ms: 150 })]);
+  const r = await request(g.base, '/idle/x');
+  assert.equal(r.status, 504);
+  assert.equal(r.body, 'stream timeout');
+});
+
+test('a request body over 1 MiB is streamed through and not retried', async () => {
+  let calls = 0;
+  const u = await upstream('big', (s, res) => {
+    calls++;
+    res.statusCode = 503;
+    res.end(String(s.body.length));
+  });
+  const g = await gateway([
+    mapping('m', '/big/', u.address, { retry_policy: { retry_on: '5xx', num_retries: 2 } }),
+  ]);
+  const body = Buffer.alloc(1024 * 1024 + 10, 'a');
+  const r = await request(g.base, '/big/x', { body });
+  assert.equal(r.status, 503);
+  assert.equal(r.body, String(body.length));
+  assert.equal(calls, 1, 'not retried');
+  const chunked = await request(g.base, '/big/x', { body, headers: { 'transfer-encoding': 'chunked' } });
+  assert.equal(chunked.body, String(body.length), 'a chunked body past the buffer limit arrives whole');
+  assert.equal(calls, 2, 'not retried either');
+  calls = 1;
+  const small = await request(g.base, '/big/x', { body: 'small' });
+  assert.equal(small.status, 503);
+  assert.equal(calls, 4, 'a small body is retried twice');
+});
