@@ -27,7 +27,8 @@ export const CODES = {
   SDEP_TRAFFIC_SINGLE: 'a lone non-shadow predictor has traffic other than unset, 0 or 100',
   SDEP_DUPLICATE_SVC_NAME: 'two predictors ask for the same service name (seldon.io/svc-name)',
   SDEP_NO_ENGINE_MULTI_NODE: 'seldon.io/no-engine is set on a predictor whose graph has more than one node',
-  SDEP_MISSING_CONTAINER: 'a graph node without a built-in implementation has no container of the same name',
+  SDEP_MISSING_CONTAINER:
+    'a graph node has no container of the same name, no built-in implementation and no endpoint.service_host',
   SDEP_DUPLICATE_CONTAINER: 'two containers of one predictor have the same name',
   SDEP_UNKNOWN_IMPLEMENTATION: 'a graph node names an implementation sdep does not know',
   SDEP_MODEL_URI_REQUIRED: 'a prepackaged model server node has no modelUri',

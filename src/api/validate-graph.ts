@@ -63,11 +63,12 @@ function checkNode(at: NodeAt, containers: ReadonlySet<string>, protocol: Protoc
         [...segments, 'implementation'],
         `unknown implementation ${JSON.stringify(impl)} and no container named ${JSON.stringify(node.name)}; known implementations: ${known}`,
       );
-  } else if (impl === undefined && !hasContainer) {
+  } else if (impl === undefined && !hasContainer && !node.endpoint?.service_host) {
+    // A node with endpoint.service_host is a remote component sdep calls as is (no container to run).
     emit(
       'SDEP_MISSING_CONTAINER',
       [...segments, 'name'],
-      `no container named ${JSON.stringify(node.name)} in this predictor's componentSpecs, and the node has no built-in implementation`,
+      `no container named ${JSON.stringify(node.name)} in this predictor's componentSpecs, no built-in implementation and no endpoint.service_host`,
     );
   }
   if (info?.kind === 'prepackaged') {

@@ -334,3 +334,15 @@ test('KNOWN_IMPLEMENTATIONS covers every built-in the runtime can start', async 
     if (info.kind === 'prepackaged') assert.equal(info.type, 'MODEL', name);
   }
 });
+
+test('a node with endpoint.service_host is a remote component and needs no container', () => {
+  const doc = deployment([
+    predictor('p', {
+      componentSpecs: [],
+      graph: { name: 'remote', endpoint: { type: 'REST', service_host: '127.0.0.1', service_port: 9000 } },
+    }),
+  ]);
+  assert.deepEqual(diagnosticsOf(doc), []);
+  const g = parseDeployment(doc, src).spec!.predictors[0]!.graph;
+  assert.deepEqual(g.endpoint, { type: 'REST', service_host: '127.0.0.1', service_port: 9000 });
+});
