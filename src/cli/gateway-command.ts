@@ -126,15 +126,14 @@ export async function runGateway(
     admin.close();
     throw e;
   }
-  const scheme = opts.tls ? 'https' : 'http';
-  out(`gateway listening on ${scheme}://${hostPort(address)}`);
-  out(`admin listening on http://${hostPort(adminAddress)} (diag: /ambassador/v0/diag/)`);
 
   let watcher: ReturnType<typeof watch> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let reloading: Promise<void> = Promise.resolve();
+  let closed = false;
   const reload = async () => {
     const next = await loadTable(opts.mappings, opts.ambassadorId);
+    if (closed) return;
     if (next.blocking) {
       for (const d of next.diagnostics) err(formatDiagnostic(d));
       err(`reload: ${next.blocking}; keeping the running table`);
@@ -157,11 +156,19 @@ export async function runGateway(
       }, 150);
     });
     watcher.on('error', (e) => err(`watch: ${String(e)}`));
+    // Announce only once edits are seen: a change made right after start must not be missed.
+    const w = watcher;
+    await new Promise<void>((resolve) => w.once('ready', () => resolve()));
   }
+
+  const scheme = opts.tls ? 'https' : 'http';
+  out(`gateway listening on ${scheme}://${hostPort(address)}`);
+  out(`admin listening on http://${hostPort(adminAddress)} (diag: /ambassador/v0/diag/)`);
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      closed = true;
       if (timer) clearTimeout(timer);
       await watcher?.close();
       await reloading;
