@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { shadowHost, toDownstreamHeaders, toShadowHeaders, toUpstreamHeaders } from './upstream-headers.js';
+
+const info = {
+  remoteAddress: '127.0.0.1',
+  proto: 'http' as const,
+  originalPath: undefined,
+  hostRewrite: undefined,
+};
+
+test('hop-by-hop headers are dropped, including those named by Connection', () => {
+  const h = toUpstreamHeaders(
+    {
+      host: 'gw',
+      connection: 'keep-alive, x-hop',
+      'x-hop': '1',
+      'keep-alive': 'timeout=5',
+      'transfer-encoding': 'chunked',
+      te: 'gzip',
+      'x-keep': 'yes',
+    },
+    info,
+  );
+  assert.equal(h.connection, undefined);
+  assert.equal(h['x-hop'], undefined);
+  assert.equal(h['keep-alive'], undefined);
+  assert.equal(h['transfer-encoding'], undefined);
+  assert.equal(h.te, undefined);
+  assert.equal(h['x-keep'], 'yes');
+});
+
+test('HTTP/2 pseudo-headers become Host; te: trailers is kept for gRPC', () => {
+  const h = toUpstreamHeaders(
+    { ':method': 'POST', ':path': '/x', ':authority': 'gw:8003', ':scheme': 'http', te: 'trailers' },
+    info,
+  );
+  assert.equal(h.host, 'gw:8003');
+  assert.equal(h[':path'], undefined);
+  assert.equal(h.te, 'trailers');
+});
+
+test('x-envoy-original-path and host_rewrite', () => {
+  const h = toUpstreamHeaders(
+    { host: 'gw' },
+    { ...info, proto: 'https', originalPath: '/seldon/ns/m/x', hostRewrite: 'backend' },
+  );
+  assert.equal(h['x-envoy-original-path'], '/seldon/ns/m/x');
+  assert.equal(h.host, 'backend');
+  assert.equal(h['x-forwarded-proto'], 'https');
+});
+
+test('response headers lose hop-by-hop fields and gain the service time', () => {
+  const h = toDownstreamHeaders(
+    { connection: 'keep-alive', 'keep-alive': 'timeout=5', 'content-length': '2' },
+    7,
+  );
+  assert.deepEqual(h, { 'content-length': '2', 'x-envoy-upstream-service-time': '7', server: 'envoy' });
+});
+
+test('shadow host: -shadow before any port', () => {
+  assert.equal(shadowHost('model.ns'), 'model.ns-shadow');
+  assert.equal(shadowHost('127.0.0.1:8003'), '127.0.0.1-shadow:8003');
+  assert.equal(shadowHost('[::1]:80'), '[::1]-shadow:80');
+  const original = { host: 'gw:1', 'x-a': '1' };
+  const copy = toShadowHeaders(original);
+  assert.equal(copy.host, 'gw-shadow:1');
+  assert.equal(original.host, 'gw:1', 'the original is untouched');
+});
