@@ -20,6 +20,7 @@ import type {
 import { effectiveImplementation } from './known-implementations.js';
 import { resolveNodeType } from './node-type.js';
 import { parseParameterValue } from './parameter-value.js';
+import { normalizeProtocol } from './protocol-name.js';
 import type {
   RawComponentSpec,
   RawContainer,
@@ -29,7 +30,6 @@ import type {
   RawPredictor,
   RawSeldonDeployment,
 } from './schema.js';
-import { normalizeProtocol } from './validate-graph.js';
 
 const CONTAINER_FIELDS = new Set([
   'name',

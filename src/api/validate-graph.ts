@@ -13,17 +13,12 @@ import {
   KNOWN_IMPLEMENTATIONS,
 } from './known-implementations.js';
 import { parseParameterValue } from './parameter-value.js';
+import { normalizeProtocol } from './protocol-name.js';
 import type { RawPredictor, RawSeldonDeployment } from './schema.js';
 
 type Emit = (code: string, segments: (string | number)[], message: string, severity?: Severity) => void;
 
 export const NO_ENGINE_ANNOTATION = 'seldon.io/no-engine';
-
-export function normalizeProtocol(p: string | undefined): Protocol {
-  if (p === 'kfserving' || p === 'v2') return 'v2';
-  if (p === 'tensorflow') return 'tensorflow';
-  return 'seldon';
-}
 
 function containerNames(p: RawPredictor, base: (string | number)[], emit: Emit): Set<string> {
   const names = new Map<string, string>();
