@@ -19,8 +19,8 @@ export function buildProgram(): Command {
   registerPredictCommand(program);
   registerStatusCommand(program);
   registerUnitCommand(program);
-  registerMicroserviceCommand(program);
   registerGatewayCommand(program);
+  registerMicroserviceCommand(program);
   registerValidateCommand(program);
   registerRenderCommand(program);
   return program;

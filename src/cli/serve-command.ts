@@ -22,6 +22,7 @@ import {
   type InputWatcher,
   type StatusDocument,
   Supervisor,
+  startOrphanReaper,
   watchInputs,
 } from '../local/index.js';
 import { createServePipeline } from '../local/serve-pipeline.js';
@@ -95,8 +96,11 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<void
   const tls = await tlsOption(flags);
 
   const workDir = await mkdtemp(join(tmpdir(), 'sdep-serve-'));
+  // kills the units' process groups should this process die without cleaning up
+  const reaper = startOrphanReaper();
   const supervisor = new Supervisor({
     workDir,
+    processGroups: reaper,
     launcher: (unit, file) => {
       const cmd = selfCommand([
         'unit',
@@ -122,6 +126,7 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<void
   let exiting = false;
   const killEverything = () => {
     supervisor.killAllNow();
+    reaper.close();
     rmSync(workDir, { recursive: true, force: true });
   };
   process.on('exit', killEverything);

@@ -137,6 +137,19 @@ export class Controller {
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
           this.#o.onEvent?.({ event: 'reconcile-failed', generation, message });
+          this.#state = {
+            ...this.#state,
+            diagnostics: [
+              ...this.#state.diagnostics.filter((d) => d.code !== 'SDEP_LOCAL_RECONCILE_FAILED'),
+              {
+                code: 'SDEP_LOCAL_RECONCILE_FAILED',
+                severity: 'error',
+                resource: this.#o.paths.join(' '),
+                path: '',
+                message,
+              },
+            ],
+          };
         }
       }
     } finally {
@@ -194,7 +207,16 @@ export class Controller {
         return;
       }
       const still = pending.filter((k) => !supervisor.isReady(k));
-      if (still.length > 0) emit({ event: 'not-ready', generation, units: still });
+      if (still.length > 0) {
+        emit({ event: 'not-ready', generation, units: still });
+        diagnostics.push({
+          code: 'SDEP_LOCAL_UNITS_NOT_READY',
+          severity: 'warning',
+          resource: still.join(', '),
+          path: '',
+          message: 'not ready in time (crashing or slow to load); routing to them answers 503 until they are',
+        });
+      }
     }
 
     this.#o.setTable(table);

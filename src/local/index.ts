@@ -13,6 +13,7 @@ export { desiredUnits, type ServiceNaming } from './desired-units.js';
 export { EmbeddedResolver, normalizeService } from './embedded-resolver.js';
 export { type InputWatcher, watchInputs } from './input-watcher.js';
 export { mergeLastGood } from './last-good.js';
+export { type OrphanReaper, startOrphanReaper } from './orphan-reaper.js';
 export { type Plan, planChanges, type RunningInstance } from './plan-changes.js';
 export {
   buildStatusDocument,

@@ -7,8 +7,7 @@
  */
 import { compileAll, compileDeployment, GRPC_PORT, loadMappings, REST_PORT } from '../ambassador/index.js';
 import type { DeploymentSpec, PredictorSpec } from '../api/deployment-spec.js';
-import { deploymentsFromDocuments, readResourceFiles } from '../api/index.js';
-import type { Diagnostic } from '../core/diagnostic.js';
+import { deploymentsFromDocuments, readResourceFiles, unreadableDiagnostic } from '../api/index.js';
 import { buildRouteTable } from '../routing/index.js';
 import type { Pipeline } from './controller.js';
 import type { ServiceNaming } from './desired-units.js';
@@ -16,16 +15,6 @@ import type { ServiceNaming } from './desired-units.js';
 export interface ServePipelineOptions {
   singleNamespace: boolean;
   ambassadorId: string;
-}
-
-function unreadableDiagnostic(path: string, reason: string): Diagnostic {
-  return {
-    code: 'SDEP_INPUT_UNREADABLE',
-    severity: 'error',
-    resource: path,
-    path: '',
-    message: `cannot read: ${reason}`,
-  };
 }
 
 export function createServePipeline(opts: ServePipelineOptions): Pipeline {
@@ -58,7 +47,7 @@ export function createServePipeline(opts: ServePipelineOptions): Pipeline {
         specs: deployments.specs,
         mappings: handWritten.mappings,
         diagnostics: [
-          ...read.unreadable.map((u) => unreadableDiagnostic(u.path, u.reason)),
+          ...read.unreadable.map(unreadableDiagnostic),
           ...read.diagnostics,
           ...deployments.diagnostics,
           ...handWritten.diagnostics,

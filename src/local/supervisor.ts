@@ -46,6 +46,8 @@ export interface SupervisorOptions {
   /** Report a unit as slow when not ready after this long (it keeps being polled). */
   slowAfterMs?: number;
   now?: () => number;
+  /** Told about every unit process group as it starts and ends (the orphan reaper). */
+  processGroups?: { add(pgid: number): void; remove(pgid: number): void };
 }
 
 export interface InstanceStatus {
@@ -87,7 +89,8 @@ function fileNameFor(key: string): string {
 }
 
 export class Supervisor {
-  readonly #opts: Required<Omit<SupervisorOptions, 'onEvent'>> & Pick<SupervisorOptions, 'onEvent'>;
+  readonly #opts: Required<Omit<SupervisorOptions, 'onEvent' | 'processGroups'>> &
+    Pick<SupervisorOptions, 'onEvent' | 'processGroups'>;
   readonly #instances = new Map<string, Instance>();
   readonly #listeners = new Set<() => void>();
   #closed = false;
@@ -254,7 +257,11 @@ export class Supervisor {
       this.#emit({ event: 'unit-log', id: unit.id, stream, line }),
     );
     inst.proc = proc;
-    void proc.exited.then((e) => this.#onExit(inst, proc, e));
+    if (proc.pid > 0) this.#opts.processGroups?.add(proc.pid);
+    void proc.exited.then((e) => {
+      if (proc.pid > 0) this.#opts.processGroups?.remove(proc.pid);
+      this.#onExit(inst, proc, e);
+    });
     void proc.listening.then(
       async (ports) => {
         if (inst.proc !== proc || inst.state === 'stopping') return;

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { DeploymentSpec, PredictorSpec } from '../../src/api/deployment-spec.js';
 import { desiredUnits } from '../../src/local/desired-units.js';
 import { EmbeddedResolver } from '../../src/local/embedded-resolver.js';
+import { startOrphanReaper } from '../../src/local/orphan-reaper.js';
 import { Supervisor, type SupervisorEvent } from '../../src/local/supervisor.js';
 import { instanceKey, type Unit } from '../../src/local/unit.js';
 
@@ -70,7 +71,10 @@ after(async () => {
   for (const d of workDirs) await rm(d, { recursive: true, force: true });
 });
 
-async function harness(modeFor: (u: Unit) => string) {
+async function harness(
+  modeFor: (u: Unit) => string,
+  processGroups?: { add(p: number): void; remove(p: number): void },
+) {
   const workDir = await mkdtemp(join(tmpdir(), 'sdep-sup-test-'));
   workDirs.push(workDir);
   const events: SupervisorEvent[] = [];
@@ -85,6 +89,7 @@ async function harness(modeFor: (u: Unit) => string) {
     backoff: { initialMs: 50, maxMs: 200, resetAfterMs: 60_000 },
     drainMs: 20,
     killAfterMs: 2000,
+    ...(processGroups ? { processGroups } : {}),
   });
   supervisors.push(sup);
   const resolver = new EmbeddedResolver();
@@ -172,4 +177,29 @@ test('a killed ready unit leaves the resolver at once and comes back with a new 
   const pids = sup.pids();
   await sup.stopAll();
   for (const pid of pids) assert.equal(alive(pid), false);
+});
+
+test('if serve dies without cleaning up, the orphan reaper kills the unit process groups', async () => {
+  const reaper = startOrphanReaper();
+  const { sup, events } = await harness(() => 'child', reaper);
+  const [unit] = unitsFor('orphan');
+  assert.ok(unit);
+  await sup.start(unit);
+  assert.equal(await sup.whenReady(instanceKey(unit), 5000), true);
+  const pid = sup.status()[0]?.pid;
+  assert.ok(pid);
+  await until('grandchild started', () =>
+    events.some((e) => e.event === 'unit-log' && e.line.startsWith('grandchild ')),
+  );
+  const grandchild = Number(
+    events
+      .flatMap((e) => (e.event === 'unit-log' ? [e.line] : []))
+      .find((l) => l.startsWith('grandchild '))
+      ?.split(' ')[1],
+  );
+  // what the kernel does to serve's end of the pipe when serve is SIGKILLed
+  reaper.child.stdin?.destroy();
+  await until('unit killed by the reaper', () => !alive(pid));
+  await until('grandchild killed by the reaper', () => !alive(grandchild));
+  await until('reaper exited', () => !alive(reaper.pid));
 });

@@ -1,0 +1,71 @@
+/**
+ * Last line of defence against orphans: a tiny watchdog process that holds
+ * a pipe from serve and is told each unit's process group as it starts and
+ * ends. If serve dies without cleaning up (SIGKILL, OOM), the pipe closes
+ * and the watchdog kills every group it still knows, then exits. On a clean
+ * shutdown serve has already stopped the units, so it finds nothing to do.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+
+// Plain JavaScript run with `node -e`: no file to locate, no loader needed.
+const WATCHDOG = `
+const groups = new Set();
+let buf = '';
+process.on('SIGINT', () => {});
+process.on('SIGHUP', () => {});
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (d) => {
+  buf += d;
+  let i;
+  while ((i = buf.indexOf('\\n')) >= 0) {
+    const line = buf.slice(0, i);
+    buf = buf.slice(i + 1);
+    const pid = Number(line.slice(1));
+    if (!Number.isInteger(pid) || pid <= 0) continue;
+    if (line[0] === '+') groups.add(pid);
+    else groups.delete(pid);
+  }
+});
+const reap = () => {
+  for (const pid of groups) {
+    try { process.kill(-pid, 'SIGKILL'); } catch {}
+  }
+  process.exit(0);
+};
+process.stdin.on('end', reap);
+process.stdin.on('error', reap);
+`;
+
+export interface OrphanReaper {
+  readonly pid: number;
+  /** A unit process group started. */
+  add(pgid: number): void;
+  /** A unit process group is gone (or was stopped). */
+  remove(pgid: number): void;
+  /** Clean shutdown: closes the pipe (whatever is still listed gets killed). */
+  close(): void;
+  /** The watchdog process, for tests. */
+  readonly child: ChildProcess;
+}
+
+export function startOrphanReaper(): OrphanReaper {
+  const child = spawn(process.execPath, ['-e', WATCHDOG], {
+    detached: true,
+    stdio: ['pipe', 'ignore', 'ignore'],
+  });
+  // serve must be free to exit without waiting for its watchdog
+  child.unref();
+  const stdin = child.stdin;
+  (stdin as unknown as { unref?: () => void } | null)?.unref?.();
+  const send = (line: string) => {
+    if (stdin && !stdin.destroyed && stdin.writable) stdin.write(`${line}\n`);
+  };
+  stdin?.on('error', () => {});
+  return {
+    pid: child.pid ?? -1,
+    child,
+    add: (pgid) => send(`+${pgid}`),
+    remove: (pgid) => send(`-${pgid}`),
+    close: () => stdin?.end(),
+  };
+}
