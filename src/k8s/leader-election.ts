@@ -44,6 +44,7 @@ export class LeaderElector {
   private leading = false;
   private lastRenew = 0;
   private stopped = false;
+  private inFlight: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly o: LeaderElectionOptions) {
     this.leaseDurationSeconds = o.leaseDurationSeconds ?? 15;
@@ -62,7 +63,9 @@ export class LeaderElector {
       if (this.stopped) return;
       let ok = false;
       try {
-        ok = await this.tryAcquireOrRenew();
+        const round = this.tryAcquireOrRenew();
+        this.inFlight = round.catch(() => undefined);
+        ok = await round;
       } catch (err) {
         this.o.onError?.(err);
       }
@@ -87,7 +90,9 @@ export class LeaderElector {
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    if (!this.leading) return;
+    // A renewal still in flight would land after the release and take the lease back.
+    await this.inFlight;
+    // Checked on the lease, not on `leading`: a round that won just before stop() never set it.
     this.leading = false;
     try {
       const lease = await this.o.client.get(LEASES, this.o.namespace, this.o.name);

@@ -78,6 +78,7 @@ export class Operator {
   private readonly restartTimers = new Set<NodeJS.Timeout>();
   private elector: LeaderElector | undefined;
   private started = false;
+  private readonly lastStatus = new Map<string, { hash: string; fromVersion: string | undefined }>();
   private stopped = false;
 
   constructor(private readonly o: OperatorOptions) {
@@ -88,6 +89,11 @@ export class Operator {
       onError: (key, err, ms) =>
         this.log.warn(`reconcile ${key} failed, retrying in ${ms} ms: ${(err as Error).message}`),
     });
+  }
+
+  /** True while this replica runs its informers and reconciles (it leads, or there is no election). */
+  get running(): boolean {
+    return this.started && !this.stopped;
   }
 
   /** Starts leading (with election) or starts at once (without). */
@@ -109,7 +115,10 @@ export class Operator {
       },
       () => {
         this.log.error(`SDEP_K8S_LEADERSHIP_LOST: lost lease ${le.namespace}/${le.name}`);
+        // Like client-go: a replica that lost its lease is done; the process exits and restarts as a follower.
+        this.stopped = true;
         void this.stopControllers();
+        void this.elector?.stop();
         this.o.onLeadershipLost?.();
       },
     );
@@ -141,7 +150,13 @@ export class Operator {
     deps.on('add', enqueueOwner);
     deps.on('update', enqueueOwner);
     deps.on('delete', enqueueOwner);
-    await Promise.all(this.informers.map((i) => i.start()));
+    const informers = [...this.informers];
+    await Promise.all(informers.map((i) => i.start()));
+    // stop() may have run while the informers listed: an informer started after its stop would watch forever.
+    if (!this.started || this.stopped) {
+      await Promise.all(informers.map((i) => i.stop()));
+      return;
+    }
     const resyncMs = this.o.resyncMs ?? 5 * 60_000;
     this.resyncTimer = setInterval(() => {
       for (const o of sdeps.list()) enqueue(o);
@@ -150,6 +165,7 @@ export class Operator {
   }
 
   private async stopControllers(): Promise<void> {
+    this.started = false;
     if (this.resyncTimer) clearInterval(this.resyncTimer);
     for (const t of this.restartTimers) clearTimeout(t);
     this.restartTimers.clear();
@@ -162,7 +178,9 @@ export class Operator {
   private informer(r: ResourceType, namespace: string | undefined, labelSelector?: string): Informer {
     const list = async () => {
       const out = await this.o.client.list(r, namespace, labelSelector);
-      return { apiVersion: 'v1', kind: 'List', items: out.items, metadata: out.metadata ?? {} };
+      // List items carry no apiVersion/kind (watch events do): stamp them, parseDeployment needs both.
+      const items = out.items.map((o) => ({ ...o, apiVersion: apiVersionOf(r), kind: r.kind }));
+      return { apiVersion: 'v1', kind: 'List', items, metadata: out.metadata ?? {} };
     };
     const inf = makeInformer<KubeObject>(
       this.o.kubeConfig,
@@ -255,12 +273,18 @@ export class Operator {
   }
 
   private async writeStatus(sdep: KubeObject, status: SdepStatus): Promise<void> {
-    if (stableHash(sdep.status ?? null) === stableHash(status)) return;
+    const hash = stableHash(status);
+    if (stableHash(sdep.status ?? null) === hash) return;
+    // The informer may not have seen our last write yet: the same status from the same cached version is not news.
+    const key = `${sdep.metadata.namespace ?? ''}/${sdep.metadata.name}`;
+    const last = this.lastStatus.get(key);
+    if (last && last.hash === hash && last.fromVersion === sdep.metadata.resourceVersion) return;
     await this.o.client.patchStatus(
       SELDON_DEPLOYMENTS,
       sdep.metadata.namespace ?? 'default',
       sdep.metadata.name,
       mergePatch(sdep.status ?? {}, status),
     );
+    this.lastStatus.set(key, { hash, fromVersion: sdep.metadata.resourceVersion });
   }
 }
