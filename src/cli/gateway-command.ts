@@ -12,7 +12,7 @@ import type { Command } from 'commander';
 import { loadMappings } from '../ambassador/load-mappings.js';
 import { readResourceFiles } from '../api/resource-files.js';
 import { type Diagnostic, formatDiagnostic, hasErrors } from '../core/diagnostic.js';
-import { createAdminServer, routeSummary } from '../gateway/admin/index.js';
+import { createAdminServer, isLoopback, resolveAdminToken, routeSummary } from '../gateway/admin/index.js';
 import { createGateway, createLiteralResolver, type Gateway, type TlsOption } from '../gateway/index.js';
 import { createGatewayMetrics, createRegistry, gatewayRequestObserver } from '../metrics/index.js';
 import { buildRouteTable, type RouteTable } from '../routing/index.js';
@@ -23,6 +23,10 @@ export interface GatewayCommandOptions {
   port?: number;
   adminPort: number;
   host: string;
+  /** Where the admin port binds (default 127.0.0.1, whatever `host` is). */
+  adminHost?: string;
+  /** Bearer token the admin port requires (all paths but check_alive/check_ready). */
+  adminToken?: string;
   tls?: TlsOption;
   watch: boolean;
 }
@@ -108,7 +112,9 @@ export async function runGateway(
     getTable: () => gateway.table,
     registry,
     getDiagnostics: () => preDiagnostics,
+    ...(opts.adminToken === undefined ? {} : { token: opts.adminToken }),
   });
+  const adminHost = opts.adminHost ?? '127.0.0.1';
   const port = opts.port ?? (opts.tls ? 8443 : 8003);
   let address: AddressInfo;
   let adminAddress: AddressInfo;
@@ -116,7 +122,7 @@ export async function runGateway(
     address = await gateway.listen(port, opts.host);
     adminAddress = await new Promise<AddressInfo>((resolve, reject) => {
       admin.once('error', reject);
-      admin.listen(opts.adminPort, opts.host, () => {
+      admin.listen(opts.adminPort, adminHost, () => {
         admin.off('error', reject);
         resolve(admin.address() as AddressInfo);
       });
@@ -164,6 +170,10 @@ export async function runGateway(
   const scheme = opts.tls ? 'https' : 'http';
   out(`gateway listening on ${scheme}://${hostPort(address)}`);
   out(`admin listening on http://${hostPort(adminAddress)} (diag: /ambassador/v0/diag/)`);
+  if (!isLoopback(adminHost) && opts.adminToken === undefined)
+    err(
+      `warning: the admin port listens on ${adminHost} with no token: set --admin-token-file or SDEP_ADMIN_TOKEN`,
+    );
 
   let closing: Promise<void> | undefined;
   const close = () => {
@@ -191,6 +201,8 @@ interface RawOptions {
   port?: number;
   adminPort: number;
   host: string;
+  adminHost: string;
+  adminTokenFile?: string;
   tls?: string;
   tlsCert?: string;
   tlsKey?: string;
@@ -216,7 +228,12 @@ export function registerGatewayCommand(program: Command): void {
     .option('--ambassador-id <id>', 'load only Mappings for this ambassador_id', 'default')
     .option('-p, --port <port>', 'gateway port (default 8003, 8443 with TLS)', parsePort)
     .option('--admin-port <port>', 'admin port: diag, ready/alive, /metrics', parsePort, 8877)
-    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--host <host>', 'address the gateway binds', '127.0.0.1')
+    .option('--admin-host <host>', 'address the admin port binds (not changed by --host)', '127.0.0.1')
+    .option(
+      '--admin-token-file <file>',
+      'require Authorization: Bearer <token> on the admin port (except check_alive/check_ready); default: $SDEP_ADMIN_TOKEN',
+    )
     .option('--tls <mode>', 'serve TLS with a certificate generated at start: "self-signed"')
     .option('--tls-cert <file>', 'TLS certificate (PEM)')
     .option('--tls-key <file>', 'TLS private key (PEM)')
@@ -225,12 +242,15 @@ export function registerGatewayCommand(program: Command): void {
       let running: RunningGateway;
       try {
         const tls = await tlsOption(raw);
+        const adminToken = await resolveAdminToken(raw.adminTokenFile);
         running = await runGateway({
           mappings: raw.mappings,
           ambassadorId: raw.ambassadorId,
           ...(raw.port === undefined ? {} : { port: raw.port }),
           adminPort: raw.adminPort,
           host: raw.host,
+          adminHost: raw.adminHost,
+          ...(adminToken === undefined ? {} : { adminToken }),
           ...(tls ? { tls } : {}),
           watch: raw.watch === true,
         });

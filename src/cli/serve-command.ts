@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { createAdminServer } from '../gateway/admin/index.js';
+import { createAdminServer, isLoopback, resolveAdminToken } from '../gateway/admin/index.js';
 import { createGateway, type Gateway, type TlsOption } from '../gateway/index.js';
 import {
   buildStatusDocument,
@@ -35,6 +35,8 @@ export interface ServeFlags {
   port: string;
   adminPort: string;
   host: string;
+  adminHost: string;
+  adminTokenFile?: string;
   ambassadorId: string;
   singleNamespace: boolean;
   tls?: string;
@@ -94,6 +96,7 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<void
   const adminPort = portFlag(flags.adminPort, '--admin-port');
   const tlsPort = portFlag(flags.tlsPort, '--tls-port');
   const tls = await tlsOption(flags);
+  const adminToken = await resolveAdminToken(flags.adminTokenFile);
 
   const workDir = await mkdtemp(join(tmpdir(), 'sdep-serve-'));
   // kills the units' process groups should this process die without cleaning up
@@ -206,6 +209,7 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<void
       },
     ],
     version: 'sdep 0.1.0',
+    ...(adminToken === undefined ? {} : { token: adminToken }),
   });
 
   const http = await gateways[0]!.listen(port, flags.host);
@@ -215,8 +219,15 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<void
     https = await gateways[1].listen(tlsPort, flags.host);
     urls.https = urlOf('https', flags.host, https.port);
   }
-  const adminAddr = await listenAdmin(admin, adminPort, flags.host);
-  urls.admin = urlOf('http', flags.host, adminAddr.port);
+  // The admin port binds its own host: --host exposes the gateway, never the admin API by accident.
+  const adminAddr = await listenAdmin(admin, adminPort, flags.adminHost);
+  urls.admin = urlOf('http', flags.adminHost, adminAddr.port);
+  if (!isLoopback(flags.adminHost) && adminToken === undefined) {
+    out.event(
+      { event: 'warning', message: 'admin port exposed without a token' },
+      `warning: the admin port listens on ${flags.adminHost} with no token: set --admin-token-file or SDEP_ADMIN_TOKEN`,
+    );
+  }
   out.event(
     { event: 'listening', http: http.port, ...(https ? { https: https.port } : {}), admin: adminAddr.port },
     `sdep serve: gateway ${urls.gateway}${urls.https ? `, ${urls.https}` : ''}, admin ${urls.admin}; loading ${paths.join(' ')}`,
@@ -287,7 +298,12 @@ export function registerServeCommand(program: Command): void {
     .argument('<paths...>', 'SeldonDeployment (and Mapping) files or directories (*.yaml, *.yml, *.json)')
     .option('--port <port>', 'gateway HTTP port', '8003')
     .option('--admin-port <port>', 'admin port (diag, ready checks, /metrics, status)', '8877')
-    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--host <host>', 'address the gateway binds (HTTP and HTTPS)', '127.0.0.1')
+    .option('--admin-host <host>', 'address the admin port binds (not changed by --host)', '127.0.0.1')
+    .option(
+      '--admin-token-file <file>',
+      'require Authorization: Bearer <token> on the admin port (except check_alive/check_ready); default: $SDEP_ADMIN_TOKEN',
+    )
     .option('--ambassador-id <id>', 'serve only Mappings for this ambassador_id', 'default')
     .option('--single-namespace', 'also route /seldon/<name>/ (Seldon singleNamespace=true)', true)
     .option('--no-single-namespace', 'only the namespaced URLs /seldon/<ns>/<name>/')

@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { formatDiagnostic } from '../core/diagnostic.js';
+import { resolveAdminToken } from '../gateway/admin/index.js';
 import type { StatusDocument } from '../local/index.js';
 
 export const STATUS_PATH = '/sdep/v1/status';
@@ -79,11 +80,16 @@ export function registerStatusCommand(program: Command): void {
     .description('show what a running `sdep serve` serves: deployments, units, routes, diagnostics')
     .option('--admin <url>', 'admin base URL of `sdep serve`', 'http://127.0.0.1:8877')
     .option('--json', 'print the raw status document')
-    .action(async (opts: { admin: string; json?: boolean }) => {
+    .option(
+      '--admin-token-file <file>',
+      'bearer token for a protected admin port (default: $SDEP_ADMIN_TOKEN)',
+    )
+    .action(async (opts: { admin: string; json?: boolean; adminTokenFile?: string }) => {
       const url = `${opts.admin.replace(/\/+$/, '')}${STATUS_PATH}`;
       let res: Response;
       try {
-        res = await fetch(url);
+        const token = await resolveAdminToken(opts.adminTokenFile);
+        res = await fetch(url, token === undefined ? {} : { headers: { authorization: `Bearer ${token}` } });
       } catch (err) {
         const cause = (err as { cause?: { message?: string } }).cause?.message ?? (err as Error).message;
         process.stderr.write(`sdep status: cannot reach ${url}: ${cause}\n(is \`sdep serve\` running?)\n`);

@@ -7,6 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { Registry } from 'prom-client';
 import type { Diagnostic } from '../../core/diagnostic.js';
 import type { RouteTable } from '../../routing/route-table.js';
+import { withAdminAuth } from './admin-auth.js';
 import { diagHtml } from './diag-html.js';
 import { diagDocument } from './diag-json.js';
 
@@ -36,6 +37,8 @@ export interface AdminServerOptions {
   fallback?: AdminHandler;
   /** Shown on diag (default `sdep`). */
   version?: string;
+  /** When set, every path but check_alive/check_ready needs `Authorization: Bearer <token>` (else 401). */
+  token?: string;
 }
 
 export const ALIVE_TEXT = 'Ambassador is alive and well';
@@ -107,10 +110,16 @@ export function createAdminServer(opts: AdminServerOptions): Server {
     send(res, 404, 'text/plain; charset=utf-8', 'not found\n', method === 'HEAD');
   };
 
-  return createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse): void => {
     handle(req, res).catch((e: unknown) => {
       if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', `admin error: ${String(e)}\n`, false);
       else res.destroy();
     });
-  });
+  };
+  // The token check wraps the whole listener: no route, extra or fallback, can be reached around it.
+  const server = createServer(opts.token === undefined ? listener : withAdminAuth(listener, opts.token));
+  // Bound slow clients: the admin port serves small requests only.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  return server;
 }

@@ -1,3 +1,10 @@
+export {
+  ADMIN_TOKEN_ENV,
+  isLoopback,
+  OPEN_ADMIN_PATHS,
+  resolveAdminToken,
+  withAdminAuth,
+} from './admin-auth.js';
 export type { AdminHandler, AdminRoute, AdminServerOptions } from './admin-server.js';
 export { ALIVE_TEXT, createAdminServer, NOT_READY_TEXT, READY_TEXT } from './admin-server.js';
 export { diagHtml } from './diag-html.js';
