@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isSdepError } from '../core/sdep-error.js';
-import { BAD_JSON_INFO, parseRequestBody } from './request-body.js';
+import { isSdepError, type SdepError } from '../core/sdep-error.js';
+import { BAD_JSON_INFO, MAX_JSON_DEPTH, nestsDeeperThan, parseRequestBody } from './request-body.js';
 
 const buf = (s: string) => Buffer.from(s);
 
@@ -39,4 +39,27 @@ test('malformed or empty bodies are a 400 with Seldon wording', () => {
       (e) => isSdepError(e) && e.status === 400 && e.code === 'SDEP_BAD_JSON' && e.message === BAD_JSON_INFO,
     );
   }
+});
+
+test('invalid UTF-8 is a 400 that says so, not a body with replacement characters', () => {
+  const bad = Buffer.concat([Buffer.from('{"strData":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
+  assert.throws(
+    () => parseRequestBody(bad, 'application/json'),
+    (e: SdepError) => e.status === 400 && e.code === 'SDEP_BAD_JSON' && /UTF-8/.test(e.message),
+  );
+});
+
+test('nesting deeper than MAX_JSON_DEPTH is a 400 before anything walks it; brackets in strings do not count', () => {
+  const deep = `{"jsonData":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+  assert.throws(
+    () => parseRequestBody(Buffer.from(deep)),
+    (e: SdepError) => e.status === 400 && /deeper than 256/.test(e.message),
+  );
+  const ok = `{"jsonData":${'['.repeat(MAX_JSON_DEPTH - 1)}${']'.repeat(MAX_JSON_DEPTH - 1)}}`;
+  assert.ok(parseRequestBody(Buffer.from(ok)));
+  assert.deepEqual(parseRequestBody(Buffer.from(`{"strData":"${'['.repeat(1000)}\\"{"}`)), {
+    strData: `${'['.repeat(1000)}"{`,
+  });
+  assert.equal(nestsDeeperThan('[[1]]', 2), false);
+  assert.equal(nestsDeeperThan('[[[1]]]', 2), true);
 });

@@ -7,7 +7,36 @@ import { SdepError } from '../core/sdep-error.js';
 /** Seldon's own wording, kept so clients matching on it still work. */
 export const BAD_JSON_INFO = "Can't find JSON in data";
 
+/** Deepest `[`/`{` nesting accepted: deeper bodies would overflow the stack of whatever walks them. */
+export const MAX_JSON_DEPTH = 256;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Seldon's wording, then why (clients matching on the wording still match). */
+function badJson(detail: string): SdepError {
+  return new SdepError('SDEP_BAD_JSON', `${BAD_JSON_INFO}: ${detail}`, { status: 400 });
+}
+
+/** True when the JSON text nests deeper than `max` (a byte scan; strings are skipped). */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > max) return true;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return false;
+}
+
 function parseJson(text: string, what: string): unknown {
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH))
+    throw badJson(`${what}: nests deeper than ${MAX_JSON_DEPTH} levels`);
   try {
     return JSON.parse(text);
   } catch (e) {
@@ -24,7 +53,12 @@ export function mediaType(contentType: string | undefined): string {
 }
 
 export function parseRequestBody(raw: Buffer | Uint8Array, contentType?: string): unknown {
-  const text = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('utf8');
+  let text: string;
+  try {
+    text = utf8.decode(raw);
+  } catch {
+    throw badJson('the body is not valid UTF-8');
+  }
   if (mediaType(contentType) === 'application/x-www-form-urlencoded') {
     const form = new URLSearchParams(text);
     const field = form.get('json');
