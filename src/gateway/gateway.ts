@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import type { RouteTable } from '../routing/index.js';
 import { Cluster, clusterSpecKey } from './cluster.js';
 import type { GatewayContext, GatewayMetricsSink, TableState } from './gateway-context.js';
-import { createFrontend, type Frontend } from './listener.js';
+import { createFrontend, type Frontend, type FrontendLimits } from './listener.js';
 import { createRouterFilter } from './router-filter.js';
 import type { ServiceResolver } from './service-resolver.js';
 import { resolveTls, type TlsOption } from './tls.js';
@@ -27,6 +27,8 @@ export interface GatewayOptions {
   logger?: GatewayLogger;
   /** How long close() lets in-flight requests finish before cutting them (default 10 s). */
   drainTimeoutMs?: number;
+  /** Slow-client bounds of the HTTP/1.1 listener (headers 10 s, whole request 300 s by default). */
+  limits?: FrontendLimits;
 }
 
 export interface Gateway {
@@ -88,7 +90,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     if (closed) throw new Error('gateway is closed');
     const tls = opts.tls === undefined ? undefined : await resolveTls(opts.tls);
     const filter = createRouterFilter(ctx, tls === undefined ? 'http' : 'https');
-    const frontend = createFrontend(filter, tls);
+    const frontend = createFrontend(filter, tls, opts.limits);
     frontends.push(frontend);
     return frontend.listen(port, host);
   }

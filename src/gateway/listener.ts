@@ -37,6 +37,17 @@ const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
+/** Slow-client bounds of the HTTP/1.1 front end. */
+export interface FrontendLimits {
+  /** A connection must deliver a request's complete headers within this (also: its first byte). Default 10 s. */
+  headersTimeoutMs?: number;
+  /** ... and the whole request, body included. Default 300 s; 0 disables. */
+  requestTimeoutMs?: number;
+}
+
+export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 300_000;
+
 function h2Options() {
   return {
     settings: { maxConcurrentStreams: 1000 },
@@ -44,7 +55,13 @@ function h2Options() {
   };
 }
 
-export function createFrontend(routerFilter: RequestHandler, tls: TlsMaterial | undefined): Frontend {
+export function createFrontend(
+  routerFilter: RequestHandler,
+  tls: TlsMaterial | undefined,
+  limits: FrontendLimits = {},
+): Frontend {
+  const headersTimeout = limits.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+  const requestTimeout = limits.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const handler = asNodeHandler(routerFilter);
   const sessions = new Set<Http2Session>();
   const trackSession = (session: Http2Session) => {
@@ -77,7 +94,17 @@ export function createFrontend(routerFilter: RequestHandler, tls: TlsMaterial | 
     };
   }
 
-  const h1 = http.createServer({ keepAlive: true, requestTimeout: 0, noDelay: true }, handler);
+  const h1 = http.createServer(
+    {
+      keepAlive: true,
+      noDelay: true,
+      headersTimeout,
+      requestTimeout: requestTimeout > 0 ? Math.max(requestTimeout, headersTimeout) : 0,
+      // how often node checks those two timeouts
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(headersTimeout / 2))),
+    },
+    handler,
+  );
   h1.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   const h2c = http2.createServer(h2Options(), handler);
   h2c.on('session', trackSession);
@@ -88,7 +115,12 @@ export function createFrontend(routerFilter: RequestHandler, tls: TlsMaterial | 
   };
   const h2Sockets = new Set<Socket>();
   h1.on('connection', (socket: Socket) => {
+    // Until its first byte the socket belongs to neither server: bound that wait here (slow-loris).
+    const silent = setTimeout(() => socket.destroy(), headersTimeout);
+    silent.unref();
+    socket.once('close', () => clearTimeout(silent));
     socket.once('data', (chunk: Buffer) => {
+      clearTimeout(silent);
       socket.pause();
       socket.unshift(chunk);
       if (startsLikePreface(chunk)) {
