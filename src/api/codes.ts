@@ -9,9 +9,10 @@ export const CODES = {
   SDEP_FILE_TOO_LARGE: 'a resource file is larger than the size cap and was not parsed',
   SDEP_NOT_A_RESOURCE: 'a document has no apiVersion/kind (not a Kubernetes-style resource) and was skipped',
   SDEP_API_VERSION:
-    'a SeldonDeployment has an apiVersion other than machinelearning.seldon.io/v1, v1alpha2 or v1alpha3',
+    'a SeldonDeployment has an apiVersion other than machinelearning.seldon.io/v1, v1alpha2 or v1alpha3 (or none)',
   SDEP_DUPLICATE_DEPLOYMENT: 'two SeldonDeployments share a namespace/name; the later one is ignored',
-  SDEP_KIND: 'the document given to parseDeployment is not a SeldonDeployment',
+  SDEP_KIND:
+    'the document given to parseDeployment is not a SeldonDeployment (or a machinelearning.seldon.io document has another kind)',
   SDEP_FIELD_REQUIRED: 'a required field is missing',
   SDEP_FIELD_TYPE: 'a field has the wrong type (e.g. a string where a number is expected)',
   SDEP_FIELD_VALUE: 'a field value is outside its allowed values (enum, minimum, pattern)',

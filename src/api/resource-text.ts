@@ -75,6 +75,30 @@ export function parseResourceText(text: string, file: string, options: TextOptio
       );
       return;
     }
+    if (isPlainObject(doc) && meantAsSeldonDeployment(doc)) {
+      // Clearly meant as a SeldonDeployment, but its header is broken: an error, not a skip.
+      if (typeof doc.apiVersion !== 'string') {
+        diagnostics.push({
+          code: 'SDEP_API_VERSION',
+          severity: 'error',
+          resource,
+          path: 'apiVersion',
+          message: `${file} document ${index}: a SeldonDeployment needs apiVersion as a string, got ${JSON.stringify(doc.apiVersion) ?? 'nothing'}`,
+        });
+        return;
+      }
+      if (doc.kind !== 'SeldonDeployment') {
+        // machinelearning.seldon.io (Seldon Core v1) defines one kind only
+        diagnostics.push({
+          code: 'SDEP_KIND',
+          severity: 'error',
+          resource,
+          path: 'kind',
+          message: `${file} document ${index}: apiVersion ${doc.apiVersion} needs kind: SeldonDeployment, got ${JSON.stringify(doc.kind) ?? 'nothing'}`,
+        });
+        return;
+      }
+    }
     if (!isPlainObject(doc) || typeof doc.kind !== 'string' || typeof doc.apiVersion !== 'string') {
       diagnostics.push({
         code: 'SDEP_NOT_A_RESOURCE',
@@ -88,4 +112,11 @@ export function parseResourceText(text: string, file: string, options: TextOptio
     documents.push({ doc, source: { file, index }, apiVersion: doc.apiVersion, kind: doc.kind });
   });
   return { documents, diagnostics };
+}
+
+function meantAsSeldonDeployment(doc: Record<string, unknown>): boolean {
+  return (
+    doc.kind === 'SeldonDeployment' ||
+    (typeof doc.apiVersion === 'string' && doc.apiVersion.startsWith('machinelearning.seldon.io/'))
+  );
 }

@@ -15,8 +15,6 @@ export const OPEN_ADMIN_PATHS: ReadonlySet<string> = new Set([
   '/ambassador/v0/check_ready',
 ]);
 
-export const ADMIN_TOKEN_ENV = 'SDEP_ADMIN_TOKEN';
-
 type Listener = (req: IncomingMessage, res: ServerResponse) => void;
 
 function digest(s: string): Buffer {
@@ -82,9 +80,9 @@ export async function resolveAdminToken(
     }
     return checkToken(text.trim(), file);
   }
-  const v = env[ADMIN_TOKEN_ENV];
+  const v = env.SDEP_ADMIN_TOKEN;
   if (v === undefined || v === '') return undefined;
-  return checkToken(v.trim(), ADMIN_TOKEN_ENV);
+  return checkToken(v.trim(), '$SDEP_ADMIN_TOKEN');
 }
 
 /** Loopback addresses: binding anything else exposes the port beyond this machine. */

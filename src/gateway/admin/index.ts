@@ -1,5 +1,4 @@
 export {
-  ADMIN_TOKEN_ENV,
   isLoopback,
   OPEN_ADMIN_PATHS,
   resolveAdminToken,
