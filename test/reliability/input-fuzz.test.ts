@@ -68,6 +68,7 @@ const VALUES: unknown[] = [
   'abc',
   '../../etc/passwd',
   'file:///etc/passwd',
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal shell-style placeholder is the input
   '${HOME}',
   '$(rm -rf /)',
   'a\nb',
