@@ -11,7 +11,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { createAdminServer, isLoopback, resolveAdminToken } from '../gateway/admin/index.js';
 import { createGateway, type Gateway, type TlsOption } from '../gateway/index.js';
@@ -37,6 +37,7 @@ export interface ServeFlags {
   host: string;
   adminHost: string;
   adminTokenFile?: string;
+  modelRoot?: string[];
   ambassadorId: string;
   singleNamespace: boolean;
   tls?: string;
@@ -97,6 +98,10 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<void
   const tlsPort = portFlag(flags.tlsPort, '--tls-port');
   const tls = await tlsOption(flags);
   const adminToken = await resolveAdminToken(flags.adminTokenFile);
+  // units read the allowed roots from their environment
+  const modelRootsEnv: Record<string, string> = flags.modelRoot?.length
+    ? { SDEP_MODEL_ROOTS: flags.modelRoot.map((r) => resolve(r)).join(delimiter) }
+    : {};
 
   const workDir = await mkdtemp(join(tmpdir(), 'sdep-serve-'));
   // kills the units' process groups should this process die without cleaning up
@@ -109,6 +114,8 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<void
         'unit',
         '--deployment',
         file,
+        '--base-dir',
+        resolve(unit.baseDir),
         '--name',
         unit.deployment,
         '--namespace',
@@ -120,7 +127,7 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<void
         '--grpc-port',
         '0',
       ]);
-      return { ...cmd, env: { ...process.env, SDEP_UNIT_ID: unit.id } };
+      return { ...cmd, env: { ...process.env, ...modelRootsEnv, SDEP_UNIT_ID: unit.id } };
     },
     onEvent: (e) => out.supervisor(e),
   });
@@ -303,6 +310,11 @@ export function registerServeCommand(program: Command): void {
     .option(
       '--admin-token-file <file>',
       'require Authorization: Bearer <token> on the admin port (except check_alive/check_ready); default: $SDEP_ADMIN_TOKEN',
+    )
+    .option(
+      '--model-root <dir>',
+      'units may read models and run container commands only inside these directories (default: $SDEP_MODEL_ROOTS) (repeatable)',
+      (dir: string, prev: string[] = []) => [...prev, dir],
     )
     .option('--ambassador-id <id>', 'serve only Mappings for this ambassador_id', 'default')
     .option('--single-namespace', 'also route /seldon/<name>/ (Seldon singleNamespace=true)', true)

@@ -19,6 +19,8 @@ interface UnitFlags {
   host: string;
   maxBodyBytes: string;
   componentTimeoutMs?: string;
+  modelRoot?: string[];
+  baseDir?: string;
 }
 
 function intFlag(value: string, flag: string, min: number, max: number): number {
@@ -44,11 +46,14 @@ function pick(specs: DeploymentSpec[], flags: UnitFlags): DeploymentSpec {
 
 async function runUnit(flags: UnitFlags): Promise<void> {
   // Loaded here, not at the top: other commands should not pay for the engine.
-  const [{ pino }, { loadDeployments }, { startUnit }] = await Promise.all([
+  const [{ pino }, { loadDeployments }, { startUnit }, { rootsFromEnv }] = await Promise.all([
     import('pino'),
     import('../api/load-deployments.js'),
     import('../executor/start-unit.js'),
+    import('../executor/allowed-roots.js'),
   ]);
+  const { resolve } = await import('node:path');
+  const allowedRoots = flags.modelRoot?.length ? flags.modelRoot.map((r) => resolve(r)) : rootsFromEnv();
   const log = pino({ name: 'sdep-unit', level: process.env.SDEP_LOG_LEVEL ?? 'info' }, pino.destination(2));
   const httpPort = intFlag(flags.port, '--port', 0, 65535);
   const grpcPort = intFlag(flags.grpcPort, '--grpc-port', 0, 65535);
@@ -68,6 +73,8 @@ async function runUnit(flags: UnitFlags): Promise<void> {
     host: flags.host,
     maxBodyBytes,
     ...(timeout ? { componentTimeoutMs: timeout } : {}),
+    ...(allowedRoots ? { allowedRoots } : {}),
+    ...(flags.baseDir ? { baseDir: resolve(flags.baseDir) } : {}),
     log,
   });
   process.stdout.write(
@@ -123,6 +130,15 @@ export function registerUnitCommand(program: Command): void {
     .option(
       '--component-timeout-ms <ms>',
       `per component call timeout (default ${DEFAULT_COMPONENT_TIMEOUT_MS})`,
+    )
+    .option(
+      '--base-dir <dir>',
+      'folder relative modelUris and container paths resolve against (default: the deployment file’s)',
+    )
+    .option(
+      '--model-root <dir>',
+      'only local modelUris, container working dirs and command paths inside these (default: $SDEP_MODEL_ROOTS, colon-separated) (repeatable)',
+      (dir: string, prev: string[] = []) => [...prev, dir],
     )
     .action(async (flags: UnitFlags) => {
       try {

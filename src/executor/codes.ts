@@ -17,6 +17,8 @@ export const CODES = {
   SDEP_CONTAINER_NOT_RUNNABLE: 'a container has no command and an image sdep cannot run locally',
   SDEP_CONTAINER_START_FAILED: 'a container process exited or never answered /health/ping',
   SDEP_UNIT_PREDICTOR_NOT_FOUND: 'the deployment has no predictor of the requested name',
+  SDEP_PATH_OUTSIDE_ROOTS:
+    'a modelUri, container working directory or command path lies outside the allowed roots (--model-root)',
 } as const;
 
 export type ExecutorCode = keyof typeof CODES;

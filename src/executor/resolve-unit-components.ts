@@ -12,6 +12,7 @@ import { SdepError } from '../core/sdep-error.js';
 import { type BuiltinOptions, createBuiltinComponent } from '../runtime/builtin-components.js';
 import type { Component, ComponentParameters } from '../runtime/component.js';
 import { isMockClassifierImage, MockClassifier } from '../runtime/mock-classifier.js';
+import { checkInsideRoots, localPathOf } from './allowed-roots.js';
 import type { ComponentClient } from './component-client.js';
 import { type ContainerProcess, startContainerProcess } from './container-process.js';
 import { type DeferredClient, deferredClient } from './deferred-client.js';
@@ -34,6 +35,8 @@ export interface UnitComponentOptions {
   onContainerOutput?: (container: string, line: string, stream: 'stdout' | 'stderr') => void;
   /** How long a container process may take to answer /health/ping. */
   containerStartTimeoutMs?: number;
+  /** When set, local model paths and container paths must lie inside these (see allowed-roots.ts). */
+  allowedRoots?: readonly string[];
 }
 
 export interface UnitComponents {
@@ -87,6 +90,7 @@ export function resolveUnitComponents(
   const closers: (() => Promise<void>)[] = [];
   const procs: ContainerProcess[] = [];
   const baseDir = opts.baseDir ?? process.cwd();
+  const roots = opts.allowedRoots;
   let closed = false;
 
   const inProcess = (node: GraphNode, label: string, make: () => Component | Promise<Component>) => {
@@ -99,6 +103,19 @@ export function resolveUnitComponents(
   for (const node of allNodes(predictor.graph)) {
     const container = containerOf(predictor, node.name);
     let client: ComponentClient;
+    if (roots !== undefined) {
+      // modelUri, or the model_uri / modelUri parameter some servers read instead
+      const params = paramsOf(node);
+      for (const [what, uri] of [
+        ['modelUri', node.modelUri],
+        ['parameter model_uri', params.model_uri],
+        ['parameter modelUri', params.modelUri],
+      ] as const) {
+        if (typeof uri !== 'string' || uri === '') continue;
+        const local = localPathOf(uri, baseDir);
+        if (local !== undefined) checkInsideRoots(`node '${node.name}': ${what}`, local, roots);
+      }
+    }
     if (node.implementation) {
       const impl = node.implementation;
       const create = opts.createBuiltin ?? createBuiltinComponent;
@@ -137,6 +154,14 @@ export function resolveUnitComponents(
           `container '${c.name}': cannot run image ${c.image ?? '(none)'} locally: give the container a command, or use a built-in implementation`,
           { status: 500 },
         );
+      }
+      if (roots !== undefined) {
+        const cwd = c.workingDir ? resolve(baseDir, c.workingDir) : baseDir;
+        checkInsideRoots(`container '${c.name}': workingDir`, cwd, roots);
+        const exe = c.command[0]!;
+        // a path (not a bare name looked up on PATH, nor sdep itself) must be inside the roots
+        if (exe !== 'sdep' && /[/\\]/.test(exe))
+          checkInsideRoots(`container '${c.name}': command`, resolve(cwd, exe), roots);
       }
       const loading = (async () => {
         const proc = await startContainerProcess({

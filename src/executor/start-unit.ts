@@ -29,6 +29,10 @@ export interface StartUnitOptions {
   componentTimeoutMs?: number;
   log?: UnitLogger;
   createBuiltin?: BuiltinFactory;
+  /** Confine model and container paths to these directories (see allowed-roots.ts). */
+  allowedRoots?: readonly string[];
+  /** Folder relative modelUris and container paths resolve against (default: the deployment file's). */
+  baseDir?: string;
 }
 
 export interface Unit {
@@ -79,8 +83,9 @@ export async function startUnit(opts: StartUnitOptions): Promise<Unit> {
   }
   const host = opts.host ?? '127.0.0.1';
   const components = resolveUnitComponents(predictor, {
-    baseDir: dirname(opts.deployment.source.file),
+    baseDir: opts.baseDir ?? dirname(opts.deployment.source.file),
     ...(opts.createBuiltin ? { createBuiltin: opts.createBuiltin } : {}),
+    ...(opts.allowedRoots ? { allowedRoots: opts.allowedRoots } : {}),
     onContainerOutput: (container, line, stream) => log.info({ container, stream }, line),
   });
   const metrics = new UnitMetrics({ deployment_name: opts.deployment.name, predictor_name: predictor.name });
