@@ -196,6 +196,8 @@ function load(path: string, concurrency: number, max = 20_000) {
   let sent = 0;
   let stopping = false;
   const latencies: number[] = [];
+  /** The first few failure bodies, for the diagnostics. */
+  const failures: string[] = [];
   const worker = async () => {
     while (!stopping && sent < max) {
       sent++;
@@ -205,13 +207,17 @@ function load(path: string, concurrency: number, max = 20_000) {
       const k = r.error ? `error:${r.error}` : String(r.status);
       counts.set(k, (counts.get(k) ?? 0) + 1);
       // a failing client backs off a little, as real ones do (and the loop stays cheap)
-      if (r.status !== 200) await sleep(10);
+      if (r.status !== 200) {
+        if (failures.length < 5) failures.push(`${k} ${r.body.slice(0, 160)}`);
+        await sleep(10);
+      }
     }
   };
   const done = Promise.all(Array.from({ length: concurrency }, worker));
   return {
     counts,
     latencies,
+    failures,
     get sent() {
       return sent;
     },
@@ -258,7 +264,15 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sdep-reliability-'));
   await writeFile(
     join(dir, 'retried.yaml'),
-    deployment('retried', { replicas: 2, annotations: { 'seldon.io/ambassador-retries': '3' } }),
+    deployment('retried', {
+      replicas: 2,
+      // Envoy's retry budget (max_retries, default 3 in flight per cluster) must cover the 4 concurrent
+      // clients below, or a 4th simultaneous failure is returned as is — Envoy's own behaviour
+      annotations: {
+        'seldon.io/ambassador-retries': '3',
+        'seldon.io/ambassador-circuit-breakers-max-retries': '16',
+      },
+    }),
   );
   await writeFile(
     join(dir, 'plain.yaml'),
@@ -390,6 +404,7 @@ test('kill -9 of a unit with ambassador-retries (2 replicas): the supervisor res
   await sleep(300);
   const counts = await l.stop();
   t.diagnostic(`${l.sent} requests across the kill and restart: ${JSON.stringify([...counts])}`);
+  for (const f of l.failures) t.diagnostic(`failure: ${f}`);
   assert.ok(back.restarts >= 1);
   assert.deepEqual([...counts.keys()], ['200'], 'every request succeeded');
   assert.ok(l.sent >= 20, `only ${l.sent} requests ran`);
