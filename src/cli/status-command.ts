@@ -97,7 +97,11 @@ export function registerStatusCommand(program: Command): void {
         return;
       }
       if (!res.ok) {
-        process.stderr.write(`sdep status: ${url} answered ${res.status}\n`);
+        const hint =
+          res.status === 401
+            ? ' (the admin port needs a token: --admin-token-file FILE or SDEP_ADMIN_TOKEN)'
+            : '';
+        process.stderr.write(`sdep status: ${url} answered ${res.status}${hint}\n`);
         process.exitCode = 1;
         return;
       }
