@@ -513,10 +513,26 @@ test('a storm of config edits under load: no failed request; the last valid file
     },
     30_000,
   );
-  await sleep(500);
+  // a storm that ends on an invalid edit: the last valid version keeps serving
+  await writeFile(file, canary(55, 45).replace('traffic: 55', 'traffic: "lots"'));
+  const kept = await until(
+    'the invalid last edit to be reported and kept out',
+    async () => {
+      const doc = await status();
+      return doc.keptFiles.some((f) => f.endsWith('storm.yaml')) && !doc.reconciling ? doc : undefined;
+    },
+    30_000,
+  );
+  const keptRoute = kept.routes.find((r) => r.prefix === '/seldon/default/storm/');
+  assert.deepEqual(
+    Object.fromEntries((keptRoute?.targets ?? []).map((x) => [x.service.split('.')[0], x.weight])),
+    { 'storm-main': lastMain, 'storm-canary': lastCanary },
+    'still the last valid file',
+  );
+  await sleep(300);
   const counts = await l.stop();
   t.diagnostic(
-    `${edits + 1} edits in ~${(edits * 50) / 1000} s; ${l.sent} requests: ${JSON.stringify([...counts])}`,
+    `${edits + 2} edits in ~${(edits * 50) / 1000} s; ${l.sent} requests: ${JSON.stringify([...counts])}`,
   );
   assert.deepEqual([...counts.keys()], ['200'], 'every request during the storm succeeded');
   assert.equal(settled.keptFiles.length, 0, 'no file is left on a last-good version');
