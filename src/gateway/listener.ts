@@ -71,9 +71,23 @@ export function createFrontend(
 
   if (tls !== undefined) {
     const server = http2.createSecureServer(
-      { ...h2Options(), cert: tls.cert, key: tls.key, allowHTTP1: true, ALPNProtocols: ['h2', 'http/1.1'] },
+      {
+        ...h2Options(),
+        cert: tls.cert,
+        key: tls.key,
+        allowHTTP1: true,
+        ALPNProtocols: ['h2', 'http/1.1'],
+        // a connection that never finishes the TLS handshake is cut as one that never sends headers
+        handshakeTimeout: headersTimeout,
+      },
       handler,
     );
+    // HTTP/1.1 over TLS runs node's http code, which reads its slow-client bounds from the server
+    Object.assign(server, {
+      headersTimeout,
+      requestTimeout: requestTimeout > 0 ? Math.max(requestTimeout, headersTimeout) : 0,
+      connectionsCheckingInterval: checkingInterval(headersTimeout),
+    });
     server.on('session', trackSession);
     const sockets = new Set<Socket>();
     // Raw TCP sockets, so connections that never finish the handshake are closed too.
@@ -100,8 +114,7 @@ export function createFrontend(
       noDelay: true,
       headersTimeout,
       requestTimeout: requestTimeout > 0 ? Math.max(requestTimeout, headersTimeout) : 0,
-      // how often node checks those two timeouts
-      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(headersTimeout / 2))),
+      connectionsCheckingInterval: checkingInterval(headersTimeout),
     },
     handler,
   );
@@ -147,6 +160,11 @@ export function createFrontend(
       for (const s of h2Sockets) s.destroy();
     },
   };
+}
+
+/** How often node checks the header and request timeouts. */
+function checkingInterval(headersTimeout: number): number {
+  return Math.max(100, Math.min(1000, Math.floor(headersTimeout / 2)));
 }
 
 function startsLikePreface(chunk: Buffer): boolean {

@@ -12,6 +12,7 @@ import { readdirSync } from 'node:fs';
 import http2 from 'node:http2';
 import net from 'node:net';
 import { after, before, test } from 'node:test';
+import tls from 'node:tls';
 import {
   mapping,
   type RunningGateway,
@@ -129,6 +130,44 @@ test('slow-loris: silent, trickling-header and trickling-body connections are al
     'no incomplete body was delivered as complete',
   );
   await stillServes();
+});
+
+test('TLS listener: connections that never handshake or never finish their headers are cut too', async () => {
+  const secure = await startGateway([mapping('m', '/m/', ok.address)], {
+    tls: 'self-signed',
+    limits: { headersTimeoutMs: HEADERS_TIMEOUT_MS, requestTimeoutMs: REQUEST_TIMEOUT_MS },
+  });
+  try {
+    const closed = (sock: net.Socket) =>
+      new Promise<boolean>((resolve) => {
+        const deadline = setTimeout(() => {
+          sock.destroy();
+          resolve(false);
+        }, 8000);
+        sock.on('error', () => {});
+        sock.resume(); // read (and drop) a 408, so the close is seen
+        sock.on('close', () => {
+          clearTimeout(deadline);
+          resolve(true);
+        });
+      });
+    const silent = Array.from({ length: 10 }, () => closed(net.connect(secure.port, '127.0.0.1')));
+    const partial = Array.from({ length: 10 }, () => {
+      const s = tls.connect(
+        { port: secure.port, host: '127.0.0.1', rejectUnauthorized: false, ALPNProtocols: ['http/1.1'] },
+        () => s.write('GET /m/ HTTP/1.1\r\nHost: x\r\n'),
+      );
+      return closed(s);
+    });
+    assert.equal((await Promise.all(silent)).filter(Boolean).length, 10, 'no-handshake connections closed');
+    assert.equal(
+      (await Promise.all(partial)).filter(Boolean).length,
+      10,
+      'partial-header connections closed',
+    );
+  } finally {
+    await secure.close();
+  }
 });
 
 test('malformed and smuggling-shaped requests: 4xx, and nothing reaches an upstream', async () => {
