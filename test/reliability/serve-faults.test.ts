@@ -340,6 +340,23 @@ test('admin port: 401 without the token (SDEP_ADMIN_TOKEN), open checks, and 200
   assert.ok((await status()).deployments.length === 4);
 });
 
+test('by default every port of serve and its units listens on 127.0.0.1 only', async () => {
+  const doc = await status();
+  const pids = [servePid, ...allUnits(doc).flatMap((u) => (u.pid === null ? [] : [u.pid]))];
+  const lines = execFileSync('ss', ['-Htlnp'], { encoding: 'utf8' })
+    .split('\n')
+    .filter((l) => pids.some((pid) => l.includes(`pid=${pid},`)));
+  // gateway + admin for serve; HTTP + gRPC for each unit
+  assert.ok(
+    lines.length >= 2 + 2 * (pids.length - 1),
+    `only ${lines.length} listening sockets seen:\n${lines.join('\n')}`,
+  );
+  for (const l of lines) {
+    const local = l.trim().split(/\s+/)[3] ?? '';
+    assert.match(local, /^127\.0\.0\.1:\d+$/, `listens beyond loopback: ${l}`);
+  }
+});
+
 test('hostile bodies through gateway and unit: a clear 4xx each, while another client sees only 200s', async (t) => {
   const bg = load(predictPath('retried'), 2);
   const cases: [string, Parameters<typeof send>[1], number, RegExp][] = [
