@@ -407,6 +407,22 @@ test('hostile bodies through gateway and unit: a clear 4xx each, while another c
   assert.equal(plain?.restarts, 0, 'no hostile body restarted the unit');
 });
 
+test('traversal paths through the real gateway: 4xx, never another deployment, never a 5xx', async () => {
+  const paths = [
+    '/seldon/default/plain/../retried/api/v1.0/predictions',
+    '/seldon/default/plain/%2e%2e/retried/api/v1.0/predictions',
+    '/seldon/default/plain/..%2f..%2fretried/api/v1.0/predictions',
+    '/seldon/default/../../etc/passwd',
+    '/seldon/default/plain/api/v1.0/../../../../etc/passwd',
+    '/seldon/default/plain//api/v1.0/predictions',
+  ];
+  for (const path of paths) {
+    const r = await send(path);
+    assert.ok(r.status >= 400 && r.status < 500, `${path}: ${r.status} ${r.body.slice(0, 120)}`);
+    assert.doesNotMatch(r.body, /proba/, `${path} was answered by a model`);
+  }
+});
+
 test('kill -9 of a unit with ambassador-retries (2 replicas): the supervisor restarts it and no request fails', async (t) => {
   const before = unitsOf(await status(), 'retried');
   assert.equal(before.filter((u) => u.ready).length, 2);
