@@ -41,6 +41,7 @@ test('formatStatus shows predictors with traffic, units, routes with weights and
             replicas: 1,
             readyReplicas: 1,
             services: [],
+            clusters: [],
             units: [
               {
                 id: 'default/example/main/0',
@@ -64,6 +65,7 @@ test('formatStatus shows predictors with traffic, units, routes with weights and
             replicas: 1,
             readyReplicas: 0,
             services: [],
+            clusters: [],
             units: [],
           },
         ],

@@ -32,6 +32,8 @@ export interface PredictorStatus {
   replicas: number;
   readyReplicas: number;
   services: string[];
+  /** Gateway clusters that send to this predictor (their metrics are its traffic). */
+  clusters: string[];
   units: UnitStatus[];
 }
 
@@ -136,12 +138,19 @@ export function buildStatusDocument(input: StatusInput): StatusDocument {
     if (list) list.push(i);
     else byPredictor.set(k, [i]);
   }
+  const clustersByService = new Map<string, string[]>();
+  for (const c of input.table?.clusters.values() ?? []) {
+    const list = clustersByService.get(c.service);
+    if (list) list.push(c.name);
+    else clustersByService.set(c.service, [c.name]);
+  }
   const deployments = input.specs.map((d) => ({
     namespace: d.namespace,
     name: d.name,
     file: d.source.file,
     predictors: d.predictors.map((p) => {
       const svc = `${input.naming.serviceName(d, p)}.${d.namespace}`;
+      const services = [`${svc}:${input.naming.restPort}`, `${svc}:${input.naming.grpcPort}`];
       const units = (byPredictor.get(`${d.namespace}/${d.name}/${p.name}`) ?? []).map((i) => ({
         id: i.id,
         hash: i.hash,
@@ -161,7 +170,8 @@ export function buildStatusDocument(input: StatusInput): StatusDocument {
         shadow: p.shadow,
         replicas: p.replicas,
         readyReplicas: units.filter((u) => u.ready && u.current).length,
-        services: [`${svc}:${input.naming.restPort}`, `${svc}:${input.naming.grpcPort}`],
+        services,
+        clusters: services.flatMap((x: string) => clustersByService.get(x) ?? []),
         units,
       };
     }),
