@@ -37,7 +37,11 @@ test('snapshots sum routes per cluster; the document gives rates, error ratio, q
   h.add(await readTrafficSnapshot(m, 1_002_000));
   const doc = h.document();
   assert.deepEqual(doc.t, [1002]);
-  assert.deepEqual(Object.keys(doc.clusters), ['cluster_canary', 'cluster_main'], 'no-route is not a cluster');
+  assert.deepEqual(
+    Object.keys(doc.clusters),
+    ['cluster_canary', 'cluster_main'],
+    'no-route is not a cluster',
+  );
   const main = doc.clusters.cluster_main!;
   assert.deepEqual(main.rps, [20]);
   assert.equal(main.window.requests, 40);
@@ -114,7 +118,9 @@ test('GET /sdep/v1/metrics on the admin server; bad since is a 400', async () =>
     const doc = (await res.json()) as TrafficDocument;
     assert.equal(doc.clusters.cluster_x?.window.requests, 1);
     assert.equal(doc.intervalMs, 1000);
-    const later = (await (await fetch(`${base}${TRAFFIC_PATH}?since=${doc.t.at(-1)}`)).json()) as TrafficDocument;
+    const later = (await (
+      await fetch(`${base}${TRAFFIC_PATH}?since=${doc.t.at(-1)}`)
+    ).json()) as TrafficDocument;
     assert.deepEqual(later.t, []);
     assert.equal(later.clusters.cluster_x?.window.requests, 1, 'windows come with every answer');
     assert.equal((await fetch(`${base}${TRAFFIC_PATH}?since=abc`)).status, 400);
