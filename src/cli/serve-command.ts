@@ -13,8 +13,14 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { createAdminServer } from '../gateway/admin/index.js';
-import { createGateway, type Gateway, type TlsOption } from '../gateway/index.js';
+import {
+  createAdminServer,
+  dashboardHandler,
+  startTrafficSampler,
+  TRAFFIC_PATH,
+  trafficHandler,
+} from '../gateway/admin/index.js';
+import { createGateway, type Gateway, ShadowComparer, type TlsOption } from '../gateway/index.js';
 import {
   buildStatusDocument,
   Controller,
@@ -26,7 +32,12 @@ import {
   watchInputs,
 } from '../local/index.js';
 import { createServePipeline } from '../local/serve-pipeline.js';
-import { createGatewayMetrics, createRegistry, gatewayRequestObserver } from '../metrics/index.js';
+import {
+  createGatewayMetrics,
+  createRegistry,
+  gatewayRequestObserver,
+  shadowComparisonRecorder,
+} from '../metrics/index.js';
 import { selfCommand } from './self-command.js';
 import { createServeOutput, formatSummary, type LogFormat } from './serve-output.js';
 import { STATUS_PATH } from './status-command.js';
@@ -144,12 +155,15 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<void
 
   const resolver = new EmbeddedResolver();
   const registry = createRegistry();
-  const metrics = gatewayRequestObserver(createGatewayMetrics(registry));
+  const gatewayMetrics = createGatewayMetrics(registry);
+  const metrics = gatewayRequestObserver(gatewayMetrics);
+  const shadowCompare = new ShadowComparer({ sink: shadowComparisonRecorder(gatewayMetrics) });
+  const traffic = startTrafficSampler(gatewayMetrics);
   const logger = {
     warn: (msg: string) => out.event({ event: 'gateway-warning', message: msg }, `gateway: ${msg}`),
   };
-  const gateways: Gateway[] = [createGateway({ resolver, metrics, logger })];
-  if (tls) gateways.push(createGateway({ resolver, metrics, logger, tls }));
+  const gateways: Gateway[] = [createGateway({ resolver, metrics, logger, shadowCompare })];
+  if (tls) gateways.push(createGateway({ resolver, metrics, logger, tls, shadowCompare }));
 
   const pipeline = createServePipeline({
     singleNamespace: flags.singleNamespace,
@@ -204,7 +218,9 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<void
           res.end(body);
         },
       },
+      { path: TRAFFIC_PATH, handler: trafficHandler(traffic.history) },
     ],
+    fallback: dashboardHandler(),
     version: 'sdep 0.1.0',
   });
 
@@ -233,6 +249,7 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<void
     stopping = true;
     out.event({ event: 'shutdown', signal }, `\n${signal}: stopping (draining requests, then units)…`);
     await watcher?.close();
+    traffic.stop();
     await controller.close();
     await Promise.all(gateways.map((g) => g.close()));
     await supervisor.stopAll();
