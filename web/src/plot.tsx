@@ -28,6 +28,15 @@ function clock(seconds: number): string {
   return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }
 
+function latest(values: uPlot.AlignedData[number] | undefined): number | null {
+  if (!values) return null;
+  for (let i = values.length - 1; i >= 0; i--) {
+    const v = values[i];
+    if (typeof v === 'number') return v;
+  }
+  return null;
+}
+
 function options(p: PlotProps, width: number): uPlot.Options {
   return {
     width,
@@ -65,8 +74,11 @@ function options(p: PlotProps, width: number): uPlot.Options {
         spanGaps: false,
         points: { show: false },
         ...(s.dash ? { dash: s.dash } : {}),
-        value: (_u: uPlot, v: number | null) =>
-          v === null || v === undefined ? '–' : `${+v.toFixed(2)}${p.unit}`,
+        // under the cursor: that point; otherwise the latest value
+        value: (u: uPlot, v: number | null, si: number, idx: number | null) => {
+          const shown = idx === null ? latest(u.data[si]) : v;
+          return shown === null || shown === undefined ? '–' : `${+shown.toFixed(2)}${p.unit}`;
+        },
       })),
     ],
   };
