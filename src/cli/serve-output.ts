@@ -146,6 +146,7 @@ export function formatSummary(
   lines.push(
     `gateway ${gatewayUrl}${httpsUrl ? `  ${httpsUrl}` : ''}   admin ${adminUrl}   (diag: ${adminUrl}/ambassador/v0/diag/)`,
   );
+  lines.push(`dashboard ${adminUrl}/`);
   const body = '{"data":{"names":["a","b"],"tensor":{"shape":[2,2],"values":[0,0,1,1]}}}';
   const tries = doc.routes
     .filter((r) => !r.grpc && !r.regex && r.prefix.startsWith('/') && r.targets.length > 0)

@@ -3,7 +3,8 @@
  * the canary and shadow examples, and headless Chromium (Debian's, driven by
  * playwright-core) on the admin port. The page lists the deployments, the
  * canary's observed share approaches its weight, the shadow agreement figure
- * appears; a screenshot goes to test-output/dashboard.png.
+ * appears; screenshots go to test-output/dashboard.png (whole page) and
+ * test-output/dashboard-laptop.png (the first screen).
  *
  * Skips only when no Chromium is installed and SDEP_REQUIRE_BROWSER is not
  * set (.ci/run installs it and sets it).
@@ -210,7 +211,9 @@ test('under load: the canary share approaches 25%, shadow agreement shows, plots
 
   await mkdir(OUT, { recursive: true });
   await page!.screenshot({ path: `${OUT}dashboard.png`, fullPage: true });
-  t.diagnostic(`screenshot: ${OUT}dashboard.png`);
+  // what a 1366×768 laptop shows without scrolling
+  await page!.screenshot({ path: `${OUT}dashboard-laptop.png` });
+  t.diagnostic(`screenshots: ${OUT}dashboard.png, ${OUT}dashboard-laptop.png`);
 });
 
 test('sdep status prints the same traffic figures from the same JSON API', { skip }, async () => {

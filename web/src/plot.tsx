@@ -59,7 +59,9 @@ function options(p: PlotProps, width: number): uPlot.Options {
       },
       {
         stroke: '#556',
-        size: 58,
+        // wide enough for the longest tick label
+        size: (_u: uPlot, values: string[] | null) =>
+          24 + 7.5 * Math.max(3, ...(values ?? []).map((v) => String(v).length)),
         grid: { stroke: '#eef0f4', width: 1 },
         ticks: { stroke: '#dde', width: 1 },
         values: (_u, vals) => vals.map((v) => `${+v.toFixed(2)}${p.unit}`),
