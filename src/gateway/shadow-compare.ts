@@ -4,8 +4,11 @@
  * x-request-id, and once both are in, compare the predictions
  * (protocol/compare-predictions) and report agreement and both latencies.
  *
- * Bounded and out of the way: at most `maxOpen` requests are tracked at once
- * (more are simply not compared), bodies over `maxBodyBytes` are not kept
+ * Bounded and out of the way: at most `maxPerSecond` requests a second are
+ * sampled (a token bucket: everything at low rates, a steady sample under
+ * load, so the cost on a busy shadow route stays flat), at most `maxOpen`
+ * are tracked at once (more are simply not compared), bodies over
+ * `maxBodyBytes` are not kept
  * (the pair counts as `incomparable`), stale pairs (a shadow that never
  * answered) are evicted, and the main response is never held back: its
  * chunks are copied as they pass, and the comparison runs after the later of
@@ -46,6 +49,8 @@ export interface ShadowCompareOptions {
   maxBodyBytes?: number;
   /** Requests tracked at once (default 256). */
   maxOpen?: number;
+  /** Requests sampled per second, with a burst of as many (default 200). */
+  maxPerSecond?: number;
   /** A pair still open after this long is dropped (default 60 s). */
   staleMs?: number;
   tolerance?: Tolerance;
@@ -174,15 +179,33 @@ export class ShadowComparer {
   readonly staleMs: number;
   readonly tolerance: Tolerance;
   readonly now: () => number;
+  readonly maxPerSecond: number;
   private readonly sink: ShadowCompareSink;
+  private tokens: number;
+  private refilledAt: number;
 
   constructor(opts: ShadowCompareOptions) {
     this.sink = opts.sink;
+    this.maxPerSecond = opts.maxPerSecond ?? 200;
     this.maxBodyBytes = opts.maxBodyBytes ?? 64 * 1024;
     this.maxOpen = opts.maxOpen ?? 256;
     this.staleMs = opts.staleMs ?? 60_000;
     this.tolerance = opts.tolerance ?? DEFAULT_TOLERANCE;
     this.now = opts.now ?? (() => performance.now());
+    this.tokens = this.maxPerSecond;
+    this.refilledAt = this.now();
+  }
+
+  /** Token bucket: one token per sampled request, maxPerSecond refilled a second. */
+  private take(now: number): boolean {
+    if (this.tokens < 1) {
+      const add = ((now - this.refilledAt) * this.maxPerSecond) / 1000;
+      if (add < 1) return false;
+      this.tokens = Math.min(this.maxPerSecond, this.tokens + add);
+      this.refilledAt = now;
+    }
+    this.tokens--;
+    return true;
   }
 
   /**
@@ -200,6 +223,7 @@ export class ShadowComparer {
     const id = headers['x-request-id'];
     if (typeof id !== 'string' || open.has(id)) return undefined;
     const now = this.now();
+    if (!this.take(now)) return undefined;
     if (open.size >= this.maxOpen) {
       const oldest = open.values().next().value as ShadowPair;
       if (now - oldest.openedAt < this.staleMs) return undefined;
