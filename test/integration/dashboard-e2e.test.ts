@@ -209,6 +209,8 @@ test('under load: the canary share approaches 25%, shadow agreement shows, plots
   assert.ok(agreeLine, 'agreement is on /metrics too');
   assert.ok(Number(agreeLine.split(' ').at(-1)) >= shadow.sent * 0.9, agreeLine);
 
+  // a few more one-second points so the plots have lines, not single dots
+  await page!.waitForTimeout(3000);
   await mkdir(OUT, { recursive: true });
   await page!.screenshot({ path: `${OUT}dashboard.png`, fullPage: true });
   // what a 1366×768 laptop shows without scrolling
