@@ -28,6 +28,17 @@ function clock(seconds: number): string {
   return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}`;
 }
 
+function isolated(u: uPlot, si: number): number[] | null {
+  const v = u.data[si];
+  if (!v) return null;
+  const out: number[] = [];
+  for (let i = 0; i < v.length; i++) {
+    if (v[i] == null) continue;
+    if ((i === 0 || v[i - 1] == null) && (i === v.length - 1 || v[i + 1] == null)) out.push(i);
+  }
+  return out;
+}
+
 function latest(values: uPlot.AlignedData[number] | undefined): number | null {
   if (!values) return null;
   for (let i = values.length - 1; i >= 0; i--) {
@@ -74,7 +85,8 @@ function options(p: PlotProps, width: number): uPlot.Options {
         stroke: s.color,
         width: 2,
         spanGaps: false,
-        points: { show: false },
+        // a value between two gaps has no line to be part of: draw it as a dot
+        points: { show: true, size: 5, fill: s.color, filter: isolated },
         ...(s.dash ? { dash: s.dash } : {}),
         // under the cursor: that point; otherwise the latest value
         value: (u: uPlot, v: number | null, si: number, idx: number | null) => {
