@@ -26,10 +26,10 @@ const OUT = fileURLToPath(new URL('../../test-output/', import.meta.url));
 const CHROMIUM = process.env.SDEP_CHROMIUM ?? '/usr/bin/chromium';
 const SEED_BODY = '{"data":{"names":["a","b"],"tensor":{"shape":[2,2],"values":[0,0,1,1]}}}';
 const START_TIMEOUT_MS = 150_000;
-/** Load bounds: requests and wall time, whichever comes first. */
+/** Load bounds: requests and wall time, whichever comes first (well inside the page's 60 s window). */
 const CANARY_REQUESTS = 400;
 const SHADOW_REQUESTS = 100;
-const LOAD_DEADLINE_MS = 60_000;
+const LOAD_DEADLINE_MS = 40_000;
 
 const noBrowser = !existsSync(CHROMIUM);
 if (noBrowser && process.env.SDEP_REQUIRE_BROWSER) {
@@ -175,11 +175,11 @@ test('under load: the canary share approaches 25%, shadow agreement shows, plots
   const clientShare = (100 * split.canary) / split.sent;
   t.diagnostic(`client saw canary answer ${split.canary}/${split.sent} = ${clientShare.toFixed(1)}%`);
 
-  // the page polls every second; its window holds exactly the requests just sent
+  // the page polls every second; its 60 s window holds the requests just sent
   const shareText = await until(
-    'canary observed share on the page',
+    'canary observed share on the page (close to what the client saw)',
     () => textOf('share-default/example/canary'),
-    (s) => Math.abs(Number.parseFloat(s) - clientShare) < 1,
+    (s) => Math.abs(Number.parseFloat(s) - clientShare) < 2,
   );
   const share = Number.parseFloat(shareText);
   t.diagnostic(`dashboard: canary observed share ${shareText} (weight 25%)`);
