@@ -57,6 +57,7 @@ test('built: index.html at /, hashed assets cached for good, unknown paths 404, 
   assert.equal((await fetch(`${base}/../../etc/passwd`)).status, 404);
   assert.equal((await fetch(`${base}/assets/%2e%2e/%2e%2e/etc/passwd`)).status, 404);
   assert.equal((await fetch(`${base}/`, { method: 'POST' })).status, 405);
+  assert.equal((await fetch(`${base}/nothing`, { method: 'POST' })).status, 404);
   const head = await fetch(`${base}/`, { method: 'HEAD' });
   assert.equal(head.status, 200);
 });

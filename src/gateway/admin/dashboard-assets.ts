@@ -91,8 +91,12 @@ export function dashboardHandler(opts: DashboardOptions = {}): AdminHandler {
   return (req: IncomingMessage, res: ServerResponse, url: URL) => {
     const head = req.method === 'HEAD';
     if (req.method !== 'GET' && !head) {
-      res.writeHead(405, { 'content-type': 'text/plain; charset=utf-8', allow: 'GET, HEAD' });
-      res.end('method not allowed\n');
+      const known = url.pathname === '/' || assets?.has(url.pathname) === true;
+      res.writeHead(known ? 405 : 404, {
+        'content-type': 'text/plain; charset=utf-8',
+        ...(known ? { allow: 'GET, HEAD' } : {}),
+      });
+      res.end(known ? 'method not allowed\n' : 'not found\n');
       return;
     }
     // a build made after start-up (or a rebuild) is picked up on the next visit to /
