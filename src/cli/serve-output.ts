@@ -126,9 +126,10 @@ export function formatSummary(
         .filter((u) => u.current)
         .map((u) => (u.ready ? `pid ${u.pid} http ${u.http} grpc ${u.grpc}` : u.state))
         .join('; ');
-      const text = [`predictor ${p.name}`, share, `ready ${p.readyReplicas}/${p.replicas}`, ports].filter(
-        Boolean,
-      );
+      const readiness = p.routed
+        ? `ready ${p.readyReplicas}/${p.replicas}`
+        : `not routed by ambassador_id ${doc.ambassadorId}: no units`;
+      const text = [`predictor ${p.name}`, share, readiness, ports].filter(Boolean);
       lines.push(`    ${text.join('  ')}`);
     }
   }
