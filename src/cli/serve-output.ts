@@ -5,6 +5,7 @@
  */
 import { type Diagnostic, formatDiagnostic } from '../core/diagnostic.js';
 import type { ControllerEvent, StatusDocument, SupervisorEvent } from '../local/index.js';
+import { prettyUnitLine } from './unit-log-line.js';
 
 export type LogFormat = 'pretty' | 'json';
 
@@ -30,7 +31,10 @@ export function createServeOutput(format: LogFormat): ServeOutput {
       switch (e.event) {
         case 'unit-log':
           if (json) out.event({ event: 'unit-log', unit: e.id, stream: e.stream, line: e.line });
-          else write(`[${e.id}] ${e.line}`);
+          else {
+            const text = prettyUnitLine(e.line);
+            if (text !== undefined) write(`[${e.id}] ${text}`);
+          }
           return;
         case 'unit-starting':
           out.event(e, e.attempt > 1 ? undefined : `  … ${e.id}: starting`);
