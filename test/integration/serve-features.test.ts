@@ -5,12 +5,12 @@
  * JS model run from a relative path, and a unit killed mid-load.
  */
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { imageOf, type ServeHarness, startServe } from './serve-harness.js';
+import { alive, imageOf, type ServeHarness, startServe } from './serve-harness.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
 
@@ -162,4 +162,33 @@ test('killing the canary unit mid-load: every 200 is a whole prediction, failure
     Array.from({ length: 20 }, () => h.predict('/seldon/example/api/v1.0/predictions')),
   );
   assert.ok(after.every((r) => r.status === 200));
+});
+
+/** Processes whose working directory is inside `root` (the container processes serve started there). */
+async function processesIn(root: string): Promise<number[]> {
+  const out: number[] = [];
+  for (const entry of await readdir('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if ((await readlink(`/proc/${entry}/cwd`)).startsWith(root)) out.push(Number(entry));
+    } catch {}
+  }
+  return out;
+}
+
+test('serve SIGKILLed: no unit and no container process outlives it', async () => {
+  const h = main!;
+  const units = (await h.status()).deployments.flatMap((d) =>
+    d.predictors.flatMap((p) => p.units.flatMap((u) => (u.pid ? [u.pid] : []))),
+  );
+  assert.ok((await processesIn(dir)).length >= 1, 'the busy model runs as a process in the folder');
+  process.kill(h.proc.pid!, 'SIGKILL');
+  const deadline = Date.now() + 15_000;
+  let left: number[] = [];
+  while (Date.now() < deadline) {
+    left = [...(await processesIn(dir)), ...units.filter((pid) => alive(pid))];
+    if (left.length === 0) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.deepEqual(left, [], 'processes left behind');
 });

@@ -210,6 +210,37 @@ test('stopping the unit kills its container processes', async () => {
   );
 });
 
+test('a SIGKILLed unit leaves no container behind: its watchdog kills their process groups', async () => {
+  const unit = await startUnitProcess([
+    '--deployment',
+    join(dir, 'local.yaml'),
+    '--name',
+    'pipeline',
+    '--predictor',
+    'main',
+  ]);
+  try {
+    await whenReady(unit);
+    const pid = Number(readFileSync(PID_FILE, 'utf8'));
+    assert.ok(pid > 0 && pid !== unit.pid);
+    unit.child.kill('SIGKILL');
+    await waitFor(
+      async () => {
+        try {
+          process.kill(pid, 0);
+          return false;
+        } catch {
+          return true;
+        }
+      },
+      10_000,
+      100,
+    );
+  } finally {
+    await unit.stop();
+  }
+});
+
 test('a container with no command and an unknown image is a clear startup error', async () => {
   const r = await runUnitExpectingFailure([
     '--deployment',
