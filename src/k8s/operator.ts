@@ -100,7 +100,7 @@ export class Operator {
   start(): void {
     const le = this.o.leaderElection;
     if (!le) {
-      void this.startControllers();
+      this.startInBackground();
       return;
     }
     this.elector = new LeaderElector({
@@ -111,7 +111,7 @@ export class Operator {
     this.elector.run(
       () => {
         this.log.info(`leading (lease ${le.namespace}/${le.name} as ${le.identity})`);
-        void this.startControllers();
+        this.startInBackground();
       },
       () => {
         this.log.error(`SDEP_K8S_LEADERSHIP_LOST: lost lease ${le.namespace}/${le.name}`);
@@ -121,6 +121,13 @@ export class Operator {
         void this.elector?.stop();
         this.o.onLeadershipLost?.();
       },
+    );
+  }
+
+  private startInBackground(): void {
+    // Informers report list/watch failures through their error handler; anything else must not go unhandled.
+    this.startControllers().catch((err: unknown) =>
+      this.log.error(`starting the informers failed: ${(err as Error).message}`),
     );
   }
 
