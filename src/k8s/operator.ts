@@ -147,6 +147,10 @@ export class Operator {
       this.queue.add(`${o.metadata.namespace ?? ''}/${o.metadata.name}`);
     sdeps.on('add', enqueue);
     sdeps.on('update', enqueue);
+    // Deleted: ownerReferences let the garbage collector remove what we made; forget its last status.
+    sdeps.on('delete', (o: KubeObject) =>
+      this.lastStatus.delete(`${o.metadata.namespace ?? ''}/${o.metadata.name}`),
+    );
     const deps = this.informer(DEPLOYMENTS, ns, `${MANAGED_BY}=${MANAGER}`);
     const enqueueOwner = (o: KubeObject): void => {
       const owner = o.metadata.ownerReferences?.find(

@@ -384,3 +384,33 @@ test('every request the operator sends is allowed by deploy/20-rbac.yaml (apply,
   ])
     assert.ok(used.has(k), `not exercised: ${k}`);
 });
+
+test('a deleted SeldonDeployment costs no writes: its objects carry ownerReferences for the garbage collector', async () => {
+  const { api, op } = await harness();
+  api.put(...SDEP, canary());
+  op.start();
+  await waitFor('status Available', () => status(api)?.state === 'Available');
+  await settle(op);
+  const uid = api.get(...SDEP, 'default', 'example')?.metadata.uid;
+  for (const [group, plural] of [
+    ['', 'configmaps'],
+    ['apps', 'deployments'],
+    ['', 'services'],
+    ['getambassador.io', 'mappings'],
+  ] as const) {
+    for (const o of api.list(group, plural))
+      assert.deepEqual(
+        (o.metadata.ownerReferences as { uid: string; controller: boolean }[]).map((r) => [
+          r.uid,
+          r.controller,
+        ]),
+        [[uid, true]],
+        `${plural}/${o.metadata.name}`,
+      );
+  }
+  const n = api.writes().length;
+  api.remove(...SDEP, 'default', 'example');
+  await sleep(600); // past a resync (400 ms)
+  await op.queue.idle();
+  assert.equal(api.writes().length, n, api.writes().slice(n).map(describe).join('\n'));
+});
