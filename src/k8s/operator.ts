@@ -182,6 +182,8 @@ export class Operator {
     this.restartTimers.clear();
     this.queue.stop();
     await Promise.all(this.informers.map((i) => i.stop()));
+    // Let a reconcile in flight finish its writes before the Lease is released (no two leaders writing).
+    await this.queue.drained();
     this.informers.length = 0;
   }
 

@@ -414,3 +414,22 @@ test('a deleted SeldonDeployment costs no writes: its objects carry ownerReferen
   await op.queue.idle();
   assert.equal(api.writes().length, n, api.writes().slice(n).map(describe).join('\n'));
 });
+
+test('stop() waits for the reconcile in flight to finish its write before it returns (and before the Lease goes)', async () => {
+  const { api, op } = await harness();
+  api.slowNext('PATCH', /\/deployments\/example-main$/, 1, 300);
+  api.put(...SDEP, canary());
+  op.start();
+  await waitFor('the slow apply is sent', () =>
+    api.requests.some((r) => r.method === 'PATCH' && r.path.endsWith('/deployments/example-main')),
+  );
+  assert.equal(api.get('apps', 'deployments', 'default', 'example-main'), undefined, 'still in flight');
+  await op.stop();
+  assert.ok(
+    api.get('apps', 'deployments', 'default', 'example-main'),
+    'the write landed before stop() returned',
+  );
+  const n = api.requests.length;
+  await sleep(100);
+  assert.equal(api.requests.length, n, 'nothing is sent after stop()');
+});
