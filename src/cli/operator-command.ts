@@ -142,15 +142,15 @@ export function registerOperatorCommand(program: Command): void {
       'also generate the /seldon/<name>/ Mappings (Seldon singleNamespace=true)',
       false,
     )
-    .addOption(
-      new Option('--image <image>', 'the sdep image of the executor container in each predictor pod')
-        .env('SDEP_IMAGE')
-        .default(DEFAULT_IMAGE),
+    .option(
+      '--image <image>',
+      'the sdep image of the executor container in each predictor pod (default: $SDEP_IMAGE, else the release image)',
+      process.env.SDEP_IMAGE || DEFAULT_IMAGE,
     )
     .addOption(
-      new Option('--image-pull-policy <policy>', 'imagePullPolicy of the executor container')
-        .choices([...IMAGE_PULL_POLICIES])
-        .env('SDEP_IMAGE_PULL_POLICY'),
+      new Option('--image-pull-policy <policy>', 'imagePullPolicy of the executor container').choices([
+        ...IMAGE_PULL_POLICIES,
+      ]),
     )
     .option('--leader-elect', 'only the holder of a Lease reconciles (run several replicas safely)', false)
     .option(

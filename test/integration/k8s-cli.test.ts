@@ -155,17 +155,14 @@ current-context: c
       metadata: { name: 'example', namespace: 'team-a' },
     });
     const { child, done } = start(
-      [
-        'operator',
-        '--ambassador-api',
-        'v2',
-        '--image',
-        'sdep:e2e',
-        '--leader-elect',
-        '--lease-name',
-        'sdep-test',
-      ],
-      { KUBECONFIG: kubeconfig, POD_NAME: 'operator-0', POD_NAMESPACE: 'sdep-system' },
+      ['operator', '--ambassador-api', 'v2', '--leader-elect', '--lease-name', 'sdep-test'],
+      // As deploy/30-operator.yaml runs it: the executor image from SDEP_IMAGE, identity and Lease namespace from the pod.
+      {
+        KUBECONFIG: kubeconfig,
+        SDEP_IMAGE: 'sdep:e2e',
+        POD_NAME: 'operator-0',
+        POD_NAMESPACE: 'sdep-system',
+      },
     );
     const status = () =>
       api.get('machinelearning.seldon.io', 'seldondeployments', 'team-a', 'example')?.status as
@@ -174,7 +171,7 @@ current-context: c
     await waitFor('status Available', () => status()?.state === 'Available' || child.exitCode !== null);
     assert.equal(child.exitCode, null, 'the operator is still running');
 
-    // The namespace of the kubeconfig context, the executor image and the field manager.
+    // The namespace of the kubeconfig context, the executor image ($SDEP_IMAGE) and the field manager.
     const dep = api.get('apps', 'deployments', 'team-a', 'example-main');
     assert.ok(dep);
     const containers = (dep.spec as { template: { spec: { containers: { name: string; image: string }[] } } })
