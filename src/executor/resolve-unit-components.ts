@@ -1,8 +1,8 @@
 /**
  * Decides, for each node of a predictor's graph, what runs it inside a unit:
  *   implementation           → a built-in component in this process
- *   mock classifier image    → the built-in mock classifier
  *   endpoint.service_host    → a remote component (REST or gRPC)
+ *   mock classifier image    → the built-in mock classifier
  *   container with a command → a local process, like a pod container, over REST
  * and anything else is a clear error naming the container and its image.
  */
@@ -116,8 +116,6 @@ export function resolveUnitComponents(
         }
         return c;
       });
-    } else if (container?.image && !container.command?.length && isMockClassifierImage(container.image)) {
-      client = inProcess(node, container.image, () => new MockClassifier());
     } else if (node.endpoint.service_host) {
       const host = node.endpoint.service_host;
       const port = node.endpoint.service_port ?? (node.endpoint.type === 'GRPC' ? 5001 : 9000);
@@ -128,6 +126,9 @@ export function resolveUnitComponents(
           : restComponentClient({ host, port, label });
       closers.push(() => remote.close());
       client = remote;
+    } else if (container?.image && !container.command?.length && isMockClassifierImage(container.image)) {
+      // Checked after service_host: an explicit endpoint (as in a Kubernetes pod, where the image runs) wins.
+      client = inProcess(node, container.image, () => new MockClassifier());
     } else if (container) {
       const c = container;
       const label = c.image ?? c.command?.join(' ') ?? c.name;

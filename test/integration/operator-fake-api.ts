@@ -107,6 +107,7 @@ export class FakeKubeApi {
   private readonly history: { rv: number; type: string; key: string; obj: Obj }[] = [];
   private readonly watchers = new Set<Watcher>();
   private readonly failures: Failure[] = [];
+  private readonly delays: { method: string; match: RegExp; remaining: number; ms: number }[] = [];
   private rv = 100;
   private uidSeq = 0;
   private server: Server | undefined;
@@ -131,6 +132,11 @@ export class FakeKubeApi {
     if (!s) return;
     s.closeAllConnections();
     await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+
+  /** Hold the next `count` requests with this method whose path matches for `ms` before answering. */
+  slowNext(method: string, match: RegExp, count: number, ms: number): void {
+    this.delays.push({ method, match, remaining: count, ms });
   }
 
   /** Fail the next `count` requests with this method whose path matches. */
@@ -230,6 +236,13 @@ export class FakeKubeApi {
       contentType: req.headers['content-type'] ?? '',
       body,
     });
+    const delay = this.delays.find(
+      (d) => d.remaining > 0 && d.method === method && d.match.test(url.pathname),
+    );
+    if (delay) {
+      delay.remaining--;
+      await new Promise((r) => setTimeout(r, delay.ms));
+    }
     const failure = this.failures.find(
       (f) => f.remaining > 0 && f.method === method && f.match.test(url.pathname),
     );
