@@ -42,7 +42,7 @@ done
 PF_PID=
 cleanup() {
   local code=$?
-  [ -n "$PF_PID" ] && kill "$PF_PID" 2>/dev/null || true
+  if [ -n "$PF_PID" ]; then kill "$PF_PID" 2>/dev/null || true; fi
   if [ "$code" -ne 0 ]; then
     echo '--- diagnostics ---' >&2
     kubectl get sdep,deploy,svc,pods -A 2>/dev/null | grep -v kube-system >&2 || true
@@ -121,7 +121,7 @@ for _ in $(seq 1 "$REQUESTS"); do
   esac
 done
 echo "main (1.2.1): $main, canary (1.2.2): $canary of $REQUESTS (traffic 75/25)"
-[ "$main" -gt 0 ] && [ "$canary" -gt 0 ] || fail 'expected answers from both predictors'
+if [ "$main" -eq 0 ] || [ "$canary" -eq 0 ]; then fail 'expected answers from both predictors'; fi
 
 step 'delete the SeldonDeployment: its objects go (ownerReferences)'
 kubectl delete seldondeployment example --wait=true

@@ -144,7 +144,7 @@ export function registerOperatorCommand(program: Command): void {
     )
     .option(
       '--image <image>',
-      'the sdep image of the executor container in each predictor pod (default: $SDEP_IMAGE, else the release image)',
+      'the sdep image of the executor container in each predictor pod ($SDEP_IMAGE sets the default)',
       process.env.SDEP_IMAGE || DEFAULT_IMAGE,
     )
     .addOption(

@@ -387,3 +387,30 @@ test('every example, in every form: each object valid against the Kubernetes sch
   }
   assert.ok(checked > 50, String(checked));
 });
+
+test('a custom Mapping in another namespace is an error as a resource (it could not be owned), fine in the v1 annotation', () => {
+  const text = readFileSync(new URL('examples/custom-config.yaml', root), 'utf8').replace(
+    '      prefix: /mycompany/ml/',
+    '      namespace: elsewhere\n      prefix: /mycompany/ml/',
+  );
+  const [d] = load(text) as [DeploymentSpec];
+  for (const api of ['v2', 'v3alpha1'] as const) {
+    const s = state(d, { ambassadorApi: api });
+    const e = s.diagnostics.find((x) => x.code === 'SDEP_K8S_CROSS_NAMESPACE');
+    assert.ok(e, api);
+    assert.equal(e.severity, 'error');
+    assert.match(e.path, /ambassador-config/);
+    assert.match(e.message, /"elsewhere".*"seldon"/);
+  }
+  assert.equal(
+    state(d).diagnostics.some((x) => x.code === 'SDEP_K8S_CROSS_NAMESPACE'),
+    false,
+  );
+  // Without the namespace field the Mapping lands in the deployment's namespace.
+  const [ok] = example('custom-config.yaml') as [DeploymentSpec];
+  const maps = byKind(state(ok, { ambassadorApi: 'v2' }).objects, 'Mapping');
+  assert.deepEqual(
+    maps.map((m) => m.metadata.namespace),
+    ['seldon'],
+  );
+});

@@ -17,6 +17,7 @@ import { Deployment } from 'kubernetes-models/apps/v1';
 import { ConfigMap, Service } from 'kubernetes-models/v1';
 import { parse, parseAllDocuments } from 'yaml';
 import { selfCommand } from '../../src/cli/self-command.js';
+import { resolveTls } from '../../src/gateway/tls.js';
 import { FakeKubeApi, type Obj } from './operator-fake-api.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -127,9 +128,12 @@ test('sdep render --k8s: a bad deployment is left out with its field path on std
   assert.equal(f.stdout, '');
 });
 
-test('sdep operator (real process, fake API via KUBECONFIG): creates the objects, writes status, releases its Lease and exits 0 on SIGTERM', async () => {
+test('sdep operator (real process, fake API over HTTPS via KUBECONFIG): creates the objects, writes status, releases its Lease and exits 0 on SIGTERM', async () => {
   const api = new FakeKubeApi();
-  const url = await api.start();
+  // HTTPS with a CA and a bearer token in the kubeconfig, as a real cluster's.
+  const tls = await resolveTls('self-signed');
+  const url = await api.start({ tls: { cert: String(tls.cert), key: String(tls.key) } });
+  const ca = Buffer.from(String(tls.cert)).toString('base64');
   try {
     const kubeconfig = join(dir, 'kubeconfig.yaml');
     writeFileSync(
@@ -138,7 +142,7 @@ test('sdep operator (real process, fake API via KUBECONFIG): creates the objects
 kind: Config
 clusters:
 - name: fake
-  cluster: {server: "${url}", insecure-skip-tls-verify: true}
+  cluster: {server: "${url}", certificate-authority-data: ${ca}}
 users:
 - name: u
   user: {token: test-token}
@@ -181,6 +185,9 @@ current-context: c
     const applies = api.requests.filter((r) => r.contentType === 'application/apply-patch+yaml');
     assert.equal(applies.length, 10);
     for (const r of applies) assert.equal(r.query.fieldManager, 'sdep');
+    // Every request, watches included, carried the kubeconfig's token.
+    assert.ok(api.requests.some((r) => r.query.watch === 'true'));
+    assert.deepEqual([...new Set(api.requests.map((r) => r.authorization))], ['Bearer test-token']);
     const lease = api.get('coordination.k8s.io', 'leases', 'sdep-system', 'sdep-test');
     assert.equal((lease?.spec as { holderIdentity?: string } | undefined)?.holderIdentity, 'operator-0');
 

@@ -9,6 +9,7 @@
  * no garbage collection.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export type Obj = Record<string, unknown> & {
@@ -27,6 +28,7 @@ export interface RecordedRequest {
   path: string;
   query: Record<string, string>;
   contentType: string;
+  authorization: string;
   body: unknown;
 }
 
@@ -114,15 +116,17 @@ export class FakeKubeApi {
   /** Applied Deployments report all replicas available (as if pods came up at once). */
   deploymentsBecomeAvailable = true;
 
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
+  /** Listens on 127.0.0.1 (HTTPS with `tls`, as a real API server); returns the server URL. */
+  async start(opts: { tls?: { cert: string; key: string } } = {}): Promise<string> {
+    const handler = (req: IncomingMessage, res: ServerResponse): void => {
       this.handle(req, res).catch((err: unknown) => {
         this.send(res, 500, { kind: 'Status', message: String(err) });
       });
-    });
+    };
+    this.server = opts.tls ? createTlsServer(opts.tls, handler) : createServer(handler);
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     const { port } = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}`;
+    return `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   }
 
   async stop(): Promise<void> {
@@ -234,6 +238,7 @@ export class FakeKubeApi {
       path: url.pathname,
       query,
       contentType: req.headers['content-type'] ?? '',
+      authorization: req.headers.authorization ?? '',
       body,
     });
     const delay = this.delays.find(
