@@ -40,6 +40,7 @@ test('formatStatus shows predictors with traffic, units, routes with weights and
             shadow: false,
             replicas: 1,
             readyReplicas: 1,
+            routed: true,
             services: [],
             clusters: [],
             units: [
@@ -64,6 +65,7 @@ test('formatStatus shows predictors with traffic, units, routes with weights and
             shadow: true,
             replicas: 1,
             readyReplicas: 0,
+            routed: true,
             services: [],
             clusters: [],
             units: [],

@@ -11,7 +11,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import {
   createAdminServer,
@@ -127,6 +127,9 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<void
         '0',
         '--grpc-port',
         '0',
+        // the unit reads a copy in workDir; relative paths still mean the user's folder
+        '--base-dir',
+        resolve(dirname(unit.sourceFile)),
       ]);
       return { ...cmd, env: { ...process.env, SDEP_UNIT_ID: unit.id } };
     },

@@ -11,7 +11,17 @@ function predictor(
   clusters: string[],
   shadow = false,
 ): PredictorStatus {
-  return { name, traffic, shadow, replicas: 1, readyReplicas: 1, services: [], clusters, units: [] };
+  return {
+    name,
+    traffic,
+    shadow,
+    replicas: 1,
+    readyReplicas: 1,
+    routed: true,
+    services: [],
+    clusters,
+    units: [],
+  };
 }
 
 const doc: StatusDocument = {

@@ -130,7 +130,8 @@ export function formatStatus(doc: StatusDocument, traffic?: TrafficDocument): st
       const traffic = p.shadow ? 'shadow' : p.traffic === null ? '-' : `${p.traffic}%`;
       const ready = `${p.readyReplicas}/${p.replicas}`;
       const head = [`${d.namespace}/${d.name}`, p.name, traffic, ready];
-      if (p.units.length === 0) units.push([...head, '-', 'none', '-', '-', '-', '-']);
+      if (p.units.length === 0)
+        units.push([...head, '-', p.routed === false ? 'not routed' : 'none', '-', '-', '-', '-']);
       p.units.forEach((u, i) => {
         units.push([
           ...(i === 0 ? head : ['', '', '', '']),

@@ -19,6 +19,7 @@ interface UnitFlags {
   host: string;
   maxBodyBytes: string;
   componentTimeoutMs?: string;
+  baseDir?: string;
 }
 
 function intFlag(value: string, flag: string, min: number, max: number): number {
@@ -68,6 +69,7 @@ async function runUnit(flags: UnitFlags): Promise<void> {
     host: flags.host,
     maxBodyBytes,
     ...(timeout ? { componentTimeoutMs: timeout } : {}),
+    ...(flags.baseDir ? { baseDir: flags.baseDir } : {}),
     log,
   });
   process.stdout.write(
@@ -115,6 +117,10 @@ export function registerUnitCommand(program: Command): void {
     .option('--port <port>', 'HTTP port (0 = ephemeral)', '0')
     .option('--grpc-port <port>', 'gRPC port (0 = ephemeral)', '0')
     .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option(
+      '--base-dir <dir>',
+      "where relative modelUri paths and container commands' working dirs resolve (default: the file's folder)",
+    )
     .option(
       '--max-body-bytes <n>',
       'largest request body accepted (413 above)',

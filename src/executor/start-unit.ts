@@ -29,6 +29,8 @@ export interface StartUnitOptions {
   componentTimeoutMs?: number;
   log?: UnitLogger;
   createBuiltin?: BuiltinFactory;
+  /** Where relative modelUri paths and container working dirs resolve (default: the deployment file's folder). */
+  baseDir?: string;
 }
 
 export interface Unit {
@@ -79,7 +81,7 @@ export async function startUnit(opts: StartUnitOptions): Promise<Unit> {
   }
   const host = opts.host ?? '127.0.0.1';
   const components = resolveUnitComponents(predictor, {
-    baseDir: dirname(opts.deployment.source.file),
+    baseDir: opts.baseDir ?? dirname(opts.deployment.source.file),
     ...(opts.createBuiltin ? { createBuiltin: opts.createBuiltin } : {}),
     onContainerOutput: (container, line, stream) => log.info({ container, stream }, line),
   });

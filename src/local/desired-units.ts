@@ -37,6 +37,7 @@ export function desiredUnits(specs: readonly DeploymentSpec[], naming: ServiceNa
           hash,
           services,
           resource,
+          sourceFile: d.source.file,
         });
       }
     }
