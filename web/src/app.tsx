@@ -148,7 +148,7 @@ function Header(p: {
 function Summary(p: { status: StatusDocument; views: DeploymentView[] }) {
   const preds = p.views.flatMap((v) => v.predictors);
   const ready = preds.reduce((n, x) => n + x.predictor.readyReplicas, 0);
-  const wanted = preds.reduce((n, x) => n + x.predictor.replicas, 0);
+  const wanted = preds.reduce((n, x) => n + (x.predictor.routed === false ? 0 : x.predictor.replicas), 0);
   const rps = preds.reduce((n, x) => n + x.window.rps, 0);
   const errors = p.status.diagnostics.filter((d) => d.severity === 'error').length;
   return (
@@ -314,9 +314,15 @@ function PredictorTable(p: { view: DeploymentView }) {
               <td class="num" data-testid={`share-${x.key}`}>
                 {shadowOnly ? '–' : pct(x.observedShare)}
               </td>
-              <td class={`num ${pr.readyReplicas < pr.replicas ? 'warn-text' : ''}`}>
-                {pr.readyReplicas}/{pr.replicas}
-              </td>
+              {pr.routed === false ? (
+                <td class="num muted" title={`no route of this ambassador_id reaches it: no units run`}>
+                  not routed
+                </td>
+              ) : (
+                <td class={`num ${pr.readyReplicas < pr.replicas ? 'warn-text' : ''}`}>
+                  {pr.readyReplicas}/{pr.replicas}
+                </td>
+              )}
               <td class={`num ${x.restarts > 0 ? 'warn-text' : ''}`}>{x.restarts}</td>
               <td class="num">{shadowOnly ? '–' : num(x.window.rps)}</td>
               <td class="num">{shadowOnly ? '–' : msText(x.window.p50)}</td>
