@@ -342,7 +342,8 @@ export class TrafficHistory {
       };
     }
     for (const name of [...shadowNames].sort()) {
-      const cur = last.shadows.get(name)!;
+      // counters only grow: a shadow seen in the ring is in the newest snapshot
+      const cur = last.shadows.get(name);
       if (!cur) continue;
       doc.shadows[name] = {
         mainCluster: cur.mainCluster,
