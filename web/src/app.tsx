@@ -372,6 +372,13 @@ function Shadow(p: { view: DeploymentView; shadow: ShadowView; t: number[]; wind
               <td>{w.results.agree_argmax}</td>
             </tr>
             <tr>
+              <th title="the gateway compares at most 200 requests a second">compared of main's requests</th>
+              <td>
+                {w.compared + w.results.incomparable + w.results.shadow_error + w.results.main_error} of{' '}
+                {p.shadow.main?.window.requests ?? '–'}
+              </td>
+            </tr>
+            <tr>
               <th>compared / disagreed</th>
               <td>
                 {w.compared} /{' '}
