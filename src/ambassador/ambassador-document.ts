@@ -142,7 +142,9 @@ export function parseYamlDocuments(text: string): YamlDocuments {
       const e = d.errors[0];
       const pos = e?.linePos?.[0];
       const where = pos ? ` at line ${pos.line}, column ${pos.col}` : '';
-      out.errors.push({ index, message: `${(e?.message ?? 'invalid YAML').split('\n')[0]}${where}` });
+      // prettyErrors already ends the first line with the position; say it once
+      const first = (e?.message ?? 'invalid YAML').split('\n')[0]?.replace(/ at line \d+, column \d+:?$/, '');
+      out.errors.push({ index, message: `${first}${where}` });
     } else if (d.contents !== null) {
       try {
         const value: unknown = d.toJS({ maxAliasCount: 100 });

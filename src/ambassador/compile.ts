@@ -105,7 +105,7 @@ export function compileDeploymentWith(
     return { config, diagnostics };
   }
 
-  const settings = readSettings(spec, reader);
+  const settings = readSettings(spec.name, reader);
   if (!settings || hasErrors(diagnostics)) return { config: empty(), diagnostics };
   const firstServing = Math.max(
     0,
@@ -127,14 +127,33 @@ export function compileDeploymentWith(
   return { config, diagnostics };
 }
 
+/**
+ * The annotation checks alone, for a deployment that failed validation
+ * elsewhere: `sdep validate` reports every error at once, not the API's
+ * first and the annotations' on the next run.
+ */
+export function annotationDiagnostics(
+  annotations: Readonly<Record<string, string>>,
+  target: { resource: string; name: string; namespace: string; origin: MappingOrigin },
+): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const reader: AnnotationReader = { resource: target.resource, annotations, diagnostics };
+  const custom = annotations[ANNOTATIONS.config];
+  if (custom !== undefined) {
+    warnOverridden(reader);
+    readCustomConfig(custom, target.resource, target.namespace, target.origin, diagnostics);
+  } else readSettings(target.name, reader);
+  return diagnostics;
+}
+
 function empty(): AmbassadorConfig {
   return { mappings: [], tlsContexts: [], services: [] };
 }
 
-function readSettings(spec: DeploymentSpec, r: AnnotationReader): Settings | undefined {
-  const a = spec.annotations;
+function readSettings(name: string, r: AnnotationReader): Settings | undefined {
+  const a = r.annotations;
   const settings: Settings = {
-    ext: a[ANNOTATIONS.serviceName]?.trim() || spec.name,
+    ext: a[ANNOTATIONS.serviceName]?.trim() || name,
     restTimeout: readInteger(r, ANNOTATIONS.restTimeout, 'milliseconds') ?? DEFAULT_TIMEOUT_MS,
     grpcTimeout: readInteger(r, ANNOTATIONS.grpcTimeout, 'milliseconds') ?? DEFAULT_TIMEOUT_MS,
   };

@@ -41,7 +41,9 @@ export function unreadableDiagnostic(u: Unreadable): Diagnostic {
 
 function reasonOf(e: unknown): string {
   const err = e as NodeJS.ErrnoException;
-  return err?.code ? `${err.code}: ${err.message}` : String(e);
+  if (!err?.code) return String(e);
+  // fs messages already start with the code ("ENOENT: no such file or directory, stat 'x'")
+  return err.message.startsWith(`${err.code}:`) ? err.message : `${err.code}: ${err.message}`;
 }
 
 function byCodeUnit(a: string, b: string): number {

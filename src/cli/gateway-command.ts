@@ -12,9 +12,28 @@ import type { Command } from 'commander';
 import { loadMappings } from '../ambassador/load-mappings.js';
 import { readResourceFiles } from '../api/resource-files.js';
 import { type Diagnostic, formatDiagnostic, hasErrors } from '../core/diagnostic.js';
-import { createAdminServer, isLoopback, resolveAdminToken, routeSummary } from '../gateway/admin/index.js';
-import { createGateway, createLiteralResolver, type Gateway, type TlsOption } from '../gateway/index.js';
-import { createGatewayMetrics, createRegistry, gatewayRequestObserver } from '../metrics/index.js';
+import {
+  createAdminServer,
+  isLoopback,
+  resolveAdminToken,
+  routeSummary,
+  startTrafficSampler,
+  TRAFFIC_PATH,
+  trafficHandler,
+} from '../gateway/admin/index.js';
+import {
+  createGateway,
+  createLiteralResolver,
+  type Gateway,
+  ShadowComparer,
+  type TlsOption,
+} from '../gateway/index.js';
+import {
+  createGatewayMetrics,
+  createRegistry,
+  gatewayRequestObserver,
+  shadowComparisonRecorder,
+} from '../metrics/index.js';
 import { buildRouteTable, type RouteTable } from '../routing/index.js';
 
 export interface GatewayCommandOptions {
@@ -96,6 +115,7 @@ export async function runGateway(
   const gateway = createGateway({
     resolver: createLiteralResolver(),
     metrics: gatewayRequestObserver(metrics),
+    shadowCompare: new ShadowComparer({ sink: shadowComparisonRecorder(metrics) }),
     ...(opts.tls ? { tls: opts.tls } : {}),
     logger: { info: (m) => err(m), warn: (m) => err(`warning: ${m}`) },
   });
@@ -108,10 +128,12 @@ export async function runGateway(
   swapIn(first);
   for (const line of routeSummary(first.table)) out(line);
 
+  const traffic = startTrafficSampler(metrics);
   const admin = createAdminServer({
     getTable: () => gateway.table,
     registry,
     getDiagnostics: () => preDiagnostics,
+    extraRoutes: [{ path: TRAFFIC_PATH, handler: trafficHandler(traffic.history) }],
     ...(opts.adminToken === undefined ? {} : { token: opts.adminToken }),
   });
   const adminHost = opts.adminHost ?? '127.0.0.1';
@@ -128,6 +150,7 @@ export async function runGateway(
       });
     });
   } catch (e) {
+    traffic.stop();
     await gateway.close();
     admin.close();
     throw e;
@@ -181,6 +204,7 @@ export async function runGateway(
       closed = true;
       if (timer) clearTimeout(timer);
       await watcher?.close();
+      traffic.stop();
       await reloading;
       admin.closeAllConnections();
       await new Promise<void>((resolve) => admin.close(() => resolve()));

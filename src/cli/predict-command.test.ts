@@ -40,7 +40,9 @@ test('formatStatus shows predictors with traffic, units, routes with weights and
             shadow: false,
             replicas: 1,
             readyReplicas: 1,
+            routed: true,
             services: [],
+            clusters: [],
             units: [
               {
                 id: 'default/example/main/0',
@@ -63,7 +65,9 @@ test('formatStatus shows predictors with traffic, units, routes with weights and
             shadow: true,
             replicas: 1,
             readyReplicas: 0,
+            routed: true,
             services: [],
+            clusters: [],
             units: [],
           },
         ],

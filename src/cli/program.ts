@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerGatewayCommand } from './gateway-command.js';
 import { registerMicroserviceCommand } from './microservice-command.js';
+import { registerOperatorCommand } from './operator-command.js';
 import { registerPredictCommand } from './predict-command.js';
 import { registerRenderCommand } from './render-command.js';
 import { registerServeCommand } from './serve-command.js';
@@ -23,5 +24,6 @@ export function buildProgram(): Command {
   registerMicroserviceCommand(program);
   registerValidateCommand(program);
   registerRenderCommand(program);
+  registerOperatorCommand(program);
   return program;
 }

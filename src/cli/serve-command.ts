@@ -11,10 +11,18 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createAdminServer, isLoopback, resolveAdminToken } from '../gateway/admin/index.js';
-import { createGateway, type Gateway, type TlsOption } from '../gateway/index.js';
+import {
+  createAdminServer,
+  dashboardHandler,
+  isLoopback,
+  resolveAdminToken,
+  startTrafficSampler,
+  TRAFFIC_PATH,
+  trafficHandler,
+} from '../gateway/admin/index.js';
+import { createGateway, type Gateway, ShadowComparer, type TlsOption } from '../gateway/index.js';
 import {
   buildStatusDocument,
   Controller,
@@ -26,7 +34,12 @@ import {
   watchInputs,
 } from '../local/index.js';
 import { createServePipeline } from '../local/serve-pipeline.js';
-import { createGatewayMetrics, createRegistry, gatewayRequestObserver } from '../metrics/index.js';
+import {
+  createGatewayMetrics,
+  createRegistry,
+  gatewayRequestObserver,
+  shadowComparisonRecorder,
+} from '../metrics/index.js';
 import { selfCommand } from './self-command.js';
 import { createServeOutput, formatSummary, type LogFormat } from './serve-output.js';
 import { STATUS_PATH } from './status-command.js';
@@ -114,8 +127,6 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<void
         'unit',
         '--deployment',
         file,
-        '--base-dir',
-        resolve(unit.baseDir),
         '--name',
         unit.deployment,
         '--namespace',
@@ -126,6 +137,9 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<void
         '0',
         '--grpc-port',
         '0',
+        // the unit reads a copy in workDir; relative paths still mean the user's folder
+        '--base-dir',
+        resolve(dirname(unit.sourceFile)),
       ]);
       return { ...cmd, env: { ...process.env, ...modelRootsEnv, SDEP_UNIT_ID: unit.id } };
     },
@@ -154,12 +168,15 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<void
 
   const resolver = new EmbeddedResolver();
   const registry = createRegistry();
-  const metrics = gatewayRequestObserver(createGatewayMetrics(registry));
+  const gatewayMetrics = createGatewayMetrics(registry);
+  const metrics = gatewayRequestObserver(gatewayMetrics);
+  const shadowCompare = new ShadowComparer({ sink: shadowComparisonRecorder(gatewayMetrics) });
+  const traffic = startTrafficSampler(gatewayMetrics);
   const logger = {
     warn: (msg: string) => out.event({ event: 'gateway-warning', message: msg }, `gateway: ${msg}`),
   };
-  const gateways: Gateway[] = [createGateway({ resolver, metrics, logger })];
-  if (tls) gateways.push(createGateway({ resolver, metrics, logger, tls }));
+  const gateways: Gateway[] = [createGateway({ resolver, metrics, logger, shadowCompare })];
+  if (tls) gateways.push(createGateway({ resolver, metrics, logger, tls, shadowCompare }));
 
   const pipeline = createServePipeline({
     singleNamespace: flags.singleNamespace,
@@ -214,7 +231,9 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<void
           res.end(body);
         },
       },
+      { path: TRAFFIC_PATH, handler: trafficHandler(traffic.history) },
     ],
+    fallback: dashboardHandler(),
     version: 'sdep 0.1.0',
     ...(adminToken === undefined ? {} : { token: adminToken }),
   });
@@ -251,6 +270,7 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<void
     stopping = true;
     out.event({ event: 'shutdown', signal }, `\n${signal}: stopping (draining requests, then units)…`);
     await watcher?.close();
+    traffic.stop();
     await controller.close();
     await Promise.all(gateways.map((g) => g.close()));
     await supervisor.stopAll();

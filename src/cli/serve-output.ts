@@ -5,6 +5,7 @@
  */
 import { type Diagnostic, formatDiagnostic } from '../core/diagnostic.js';
 import type { ControllerEvent, StatusDocument, SupervisorEvent } from '../local/index.js';
+import { prettyUnitLine } from './unit-log-line.js';
 
 export type LogFormat = 'pretty' | 'json';
 
@@ -30,7 +31,10 @@ export function createServeOutput(format: LogFormat): ServeOutput {
       switch (e.event) {
         case 'unit-log':
           if (json) out.event({ event: 'unit-log', unit: e.id, stream: e.stream, line: e.line });
-          else write(`[${e.id}] ${e.line}`);
+          else {
+            const text = prettyUnitLine(e.line);
+            if (text !== undefined) write(`[${e.id}] ${text}`);
+          }
           return;
         case 'unit-starting':
           out.event(e, e.attempt > 1 ? undefined : `  … ${e.id}: starting`);
@@ -126,9 +130,10 @@ export function formatSummary(
         .filter((u) => u.current)
         .map((u) => (u.ready ? `pid ${u.pid} http ${u.http} grpc ${u.grpc}` : u.state))
         .join('; ');
-      const text = [`predictor ${p.name}`, share, `ready ${p.readyReplicas}/${p.replicas}`, ports].filter(
-        Boolean,
-      );
+      const readiness = p.routed
+        ? `ready ${p.readyReplicas}/${p.replicas}`
+        : `not routed by ambassador_id ${doc.ambassadorId}: no units`;
+      const text = [`predictor ${p.name}`, share, readiness, ports].filter(Boolean);
       lines.push(`    ${text.join('  ')}`);
     }
   }
@@ -146,6 +151,7 @@ export function formatSummary(
   lines.push(
     `gateway ${gatewayUrl}${httpsUrl ? `  ${httpsUrl}` : ''}   admin ${adminUrl}   (diag: ${adminUrl}/ambassador/v0/diag/)`,
   );
+  lines.push(`dashboard ${adminUrl}/`);
   const body = '{"data":{"names":["a","b"],"tensor":{"shape":[2,2],"values":[0,0,1,1]}}}';
   const tries = doc.routes
     .filter((r) => !r.grpc && !r.regex && r.prefix.startsWith('/') && r.targets.length > 0)

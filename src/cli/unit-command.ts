@@ -74,7 +74,7 @@ async function runUnit(flags: UnitFlags): Promise<void> {
     maxBodyBytes,
     ...(timeout ? { componentTimeoutMs: timeout } : {}),
     ...(allowedRoots ? { allowedRoots } : {}),
-    ...(flags.baseDir ? { baseDir: resolve(flags.baseDir) } : {}),
+    ...(flags.baseDir ? { baseDir: flags.baseDir } : {}),
     log,
   });
   process.stdout.write(
@@ -123,6 +123,10 @@ export function registerUnitCommand(program: Command): void {
     .option('--grpc-port <port>', 'gRPC port (0 = ephemeral)', '0')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option(
+      '--base-dir <dir>',
+      "where relative modelUri paths and container commands' working dirs resolve (default: the file's folder)",
+    )
+    .option(
       '--max-body-bytes <n>',
       'largest request body accepted (413 above)',
       String(DEFAULT_MAX_BODY_BYTES),
@@ -130,10 +134,6 @@ export function registerUnitCommand(program: Command): void {
     .option(
       '--component-timeout-ms <ms>',
       `per component call timeout (default ${DEFAULT_COMPONENT_TIMEOUT_MS})`,
-    )
-    .option(
-      '--base-dir <dir>',
-      'folder relative modelUris and container paths resolve against (default: the deployment file’s)',
     )
     .option(
       '--model-root <dir>',

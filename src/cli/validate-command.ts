@@ -15,6 +15,7 @@ import {
   type Unreadable,
 } from '../api/index.js';
 import { type Diagnostic, formatDiagnostic, hasErrors } from '../core/diagnostic.js';
+import { rejectedAnnotationDiagnostics } from './rejected-annotations.js';
 
 export interface CompiledInputs {
   compiled: CompileAllResult;
@@ -50,6 +51,7 @@ export async function compileInputs(
     diagnostics: [
       ...read.diagnostics,
       ...deployments.diagnostics,
+      ...rejectedAnnotationDiagnostics(read.documents, deployments.specs),
       ...compiled.diagnostics,
       ...loaded.diagnostics,
     ],

@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import { dirname, extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Container, GraphNode } from '../api/deployment-spec.js';
+import { type OrphanReaper, startOrphanReaper } from '../core/orphan-reaper.js';
 import { SdepError } from '../core/sdep-error.js';
 
 export interface ContainerProcessOptions {
@@ -62,6 +63,7 @@ export function resolveCommand(argv: readonly string[]): [string, string[]] {
 
 /** Every live container process, killed synchronously if the unit exits without closing. */
 const live = new Set<ChildProcess>();
+let reaper: OrphanReaper | undefined;
 let exitHookInstalled = false;
 function installExitHook(): void {
   if (exitHookInstalled) return;
@@ -124,6 +126,13 @@ export async function startContainerProcess(opts: ContainerProcessOptions): Prom
   });
   installExitHook();
   live.add(child);
+  // should this unit be SIGKILLed, its exit hook never runs: the watchdog kills the container's group then
+  const pgid = child.pid;
+  if (pgid) {
+    reaper ??= startOrphanReaper();
+    reaper.add(pgid);
+    child.once('exit', () => reaper?.remove(pgid));
+  }
   const tail: string[] = [];
   const onLine = (stream: 'stdout' | 'stderr') => (chunk: Buffer) => {
     for (const line of chunk.toString('utf8').split('\n')) {

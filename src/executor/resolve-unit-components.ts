@@ -1,19 +1,17 @@
 /**
- * Decides, for each node of a predictor's graph, what runs it inside a unit:
- *   implementation           → a built-in component in this process
- *   mock classifier image    → the built-in mock classifier
- *   endpoint.service_host    → a remote component (REST or gRPC)
- *   container with a command → a local process, like a pod container, over REST
- * and anything else is a clear error naming the container and its image.
+ * Builds a unit's component clients from each graph node's plan
+ * (component-plan.ts): built-ins in this process, remote components,
+ * container processes; an unrunnable node is a clear error naming it.
  */
 import { isAbsolute, resolve } from 'node:path';
-import type { Container, GraphNode, PredictorSpec } from '../api/deployment-spec.js';
+import type { GraphNode, PredictorSpec } from '../api/deployment-spec.js';
 import { SdepError } from '../core/sdep-error.js';
 import { type BuiltinOptions, createBuiltinComponent } from '../runtime/builtin-components.js';
 import type { Component, ComponentParameters } from '../runtime/component.js';
-import { isMockClassifierImage, MockClassifier } from '../runtime/mock-classifier.js';
+import { MockClassifier } from '../runtime/mock-classifier.js';
 import { checkInsideRoots, localPathOf } from './allowed-roots.js';
 import type { ComponentClient } from './component-client.js';
+import { planComponent } from './component-plan.js';
 import { type ContainerProcess, startContainerProcess } from './container-process.js';
 import { type DeferredClient, deferredClient } from './deferred-client.js';
 import { grpcComponentClient } from './grpc-client.js';
@@ -61,14 +59,6 @@ function paramsOf(node: GraphNode): ComponentParameters {
   return out;
 }
 
-function containerOf(predictor: PredictorSpec, name: string): Container | undefined {
-  for (const cs of predictor.componentSpecs) {
-    const c = cs.spec.containers.find((x) => x.name === name);
-    if (c) return c;
-  }
-  return undefined;
-}
-
 /** A relative local path in modelUri is relative to the deployment file, like container paths. */
 function resolveModelUri(uri: string, baseDir: string): string {
   if (/^[a-z][a-z0-9+.-]*:/i.test(uri) || isAbsolute(uri)) return uri;
@@ -101,7 +91,7 @@ export function resolveUnitComponents(
   };
 
   for (const node of allNodes(predictor.graph)) {
-    const container = containerOf(predictor, node.name);
+    const plan = planComponent(predictor, node);
     let client: ComponentClient;
     if (roots !== undefined) {
       // modelUri, or the model_uri / modelUri parameter some servers read instead
@@ -116,8 +106,8 @@ export function resolveUnitComponents(
         if (local !== undefined) checkInsideRoots(`node '${node.name}': ${what}`, local, roots);
       }
     }
-    if (node.implementation) {
-      const impl = node.implementation;
+    if (plan.kind === 'builtin') {
+      const impl = plan.implementation;
       const create = opts.createBuiltin ?? createBuiltinComponent;
       const builtinOpts: BuiltinOptions = node.modelUri
         ? { modelUri: resolveModelUri(node.modelUri, baseDir) }
@@ -133,32 +123,24 @@ export function resolveUnitComponents(
         }
         return c;
       });
-    } else if (container?.image && !container.command?.length && isMockClassifierImage(container.image)) {
-      client = inProcess(node, container.image, () => new MockClassifier());
-    } else if (node.endpoint.service_host) {
-      const host = node.endpoint.service_host;
-      const port = node.endpoint.service_port ?? (node.endpoint.type === 'GRPC' ? 5001 : 9000);
-      const label = container?.image ?? `${host}:${port}`;
+    } else if (plan.kind === 'remote') {
+      const { host, port } = plan;
+      const label = plan.container?.image ?? `${host}:${port}`;
       const remote =
-        node.endpoint.type === 'GRPC'
+        plan.transport === 'GRPC'
           ? grpcComponentClient({ host, port, label, type: node.type })
           : restComponentClient({ host, port, label });
       closers.push(() => remote.close());
       client = remote;
-    } else if (container) {
-      const c = container;
+    } else if (plan.kind === 'mock') {
+      client = inProcess(node, plan.image, () => new MockClassifier());
+    } else if (plan.kind === 'process') {
+      const c = plan.container;
       const label = c.image ?? c.command?.join(' ') ?? c.name;
-      if (!c.command?.length) {
-        throw new SdepError(
-          'SDEP_CONTAINER_NOT_RUNNABLE',
-          `container '${c.name}': cannot run image ${c.image ?? '(none)'} locally: give the container a command, or use a built-in implementation`,
-          { status: 500 },
-        );
-      }
       if (roots !== undefined) {
         const cwd = c.workingDir ? resolve(baseDir, c.workingDir) : baseDir;
         checkInsideRoots(`container '${c.name}': workingDir`, cwd, roots);
-        const exe = c.command[0]!;
+        const exe = c.command?.[0] ?? '';
         // a path (not a bare name looked up on PATH, nor sdep itself) must be inside the roots
         if (exe !== 'sdep' && /[/\\]/.test(exe))
           checkInsideRoots(`container '${c.name}': command`, resolve(cwd, exe), roots);
@@ -186,11 +168,7 @@ export function resolveUnitComponents(
       pending.push(d);
       client = d;
     } else {
-      throw new SdepError(
-        'SDEP_CONTAINER_NOT_RUNNABLE',
-        `node '${node.name}' has no implementation, no endpoint.service_host and no container named '${node.name}'`,
-        { status: 500 },
-      );
+      throw new SdepError('SDEP_CONTAINER_NOT_RUNNABLE', plan.message, { status: 500 });
     }
     clients.set(node.name, client);
   }

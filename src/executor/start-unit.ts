@@ -31,7 +31,7 @@ export interface StartUnitOptions {
   createBuiltin?: BuiltinFactory;
   /** Confine model and container paths to these directories (see allowed-roots.ts). */
   allowedRoots?: readonly string[];
-  /** Folder relative modelUris and container paths resolve against (default: the deployment file's). */
+  /** Where relative modelUri paths and container working dirs resolve (default: the deployment file's folder). */
   baseDir?: string;
 }
 

@@ -202,7 +202,9 @@ export function createUnitHttpHandler(ctx: HttpContext): (req: IncomingMessage, 
       .catch((err: unknown) => {
         if (!res.headersSent) sendFailure(res, err);
         else res.destroy();
-        if (!isSdepError(err) || err.status >= 500) ctx.log.warn({ err, url: req.url }, 'request failed');
+        // not-ready answers are what readiness probes poll for while components load: not news
+        const expected = isSdepError(err) && (err.status < 500 || err.code === 'SDEP_UNIT_NOT_READY');
+        if (!expected) ctx.log.warn({ err, url: req.url }, 'request failed');
       })
       .finally(() => {
         const seconds = Number(process.hrtime.bigint() - started) / 1e9;

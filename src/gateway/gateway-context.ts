@@ -5,6 +5,7 @@
  */
 import type { RouteTable } from '../routing/index.js';
 import type { Cluster } from './cluster.js';
+import type { ShadowComparer } from './shadow-compare.js';
 
 /** One loaded table and the clusters built for it; requests keep the state they started with. */
 export interface TableState {
@@ -22,6 +23,8 @@ export interface GatewayContext {
   state: TableState | undefined;
   readonly random: () => number;
   readonly metrics: GatewayMetricsSink | undefined;
+  /** Compares shadow responses with the main ones, when set. */
+  readonly shadowCompare?: ShadowComparer | undefined;
   /** Requests between routing and their end; close() waits for zero. */
   inflight: number;
   requestDone(): void;

@@ -11,6 +11,7 @@ import type { GatewayContext, GatewayMetricsSink, TableState } from './gateway-c
 import { createFrontend, type Frontend, type FrontendLimits } from './listener.js';
 import { createRouterFilter } from './router-filter.js';
 import type { ServiceResolver } from './service-resolver.js';
+import type { ShadowComparer } from './shadow-compare.js';
 import { resolveTls, type TlsOption } from './tls.js';
 
 export interface GatewayLogger {
@@ -21,6 +22,8 @@ export interface GatewayLogger {
 export interface GatewayOptions {
   resolver: ServiceResolver;
   metrics?: GatewayMetricsSink;
+  /** Compare each shadow's responses with the main's (agreement, latency). */
+  shadowCompare?: ShadowComparer;
   /** Uniform in [0, 1); Math.random by default. Drives weights, mirrors and back-off jitter. */
   random?: () => number;
   tls?: TlsOption;
@@ -48,6 +51,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     state: undefined,
     random: opts.random ?? Math.random,
     metrics: opts.metrics,
+    shadowCompare: opts.shadowCompare,
     inflight: 0,
     requestDone() {
       ctx.inflight--;

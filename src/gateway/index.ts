@@ -6,4 +6,11 @@ export type { GatewayMetricsSink } from './gateway-context.js';
 export { createLiteralResolver, parseServiceAddress } from './literal-resolver.js';
 export { grpcStatusFor } from './local-reply.js';
 export type { Endpoint, ServiceResolver } from './service-resolver.js';
+export type {
+  ShadowCompareOptions,
+  ShadowCompareSink,
+  ShadowComparison,
+  ShadowResult,
+} from './shadow-compare.js';
+export { ShadowComparer } from './shadow-compare.js';
 export type { TlsMaterial, TlsOption } from './tls.js';

@@ -2,12 +2,15 @@
  * Shadow traffic: a copy of the request goes to the mirror cluster with
  * `-shadow` appended to the Host. Fire and forget: the response is read and
  * dropped, and nothing about it (status, error, latency) reaches the client.
+ * When the shadow comparison watches the request (shadow-compare.ts), the
+ * response is handed to it on the way.
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { type MirrorSpec, type Route, rewritePath } from '../routing/index.js';
 import type { Cluster, EndpointState } from './cluster.js';
 import type { TableState } from './gateway-context.js';
+import { type ShadowPair, shadowPairFor } from './shadow-compare.js';
 import { toShadowHeaders } from './upstream-headers.js';
 
 class MirrorRequest implements Dispatcher.DispatchHandler {
@@ -16,10 +19,12 @@ class MirrorRequest implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined;
   private timer: NodeJS.Timeout | undefined;
   private done = false;
+  private readonly pair: ShadowPair | undefined;
 
-  constructor(cluster: Cluster, endpoint: EndpointState, timeoutMs: number) {
+  constructor(cluster: Cluster, endpoint: EndpointState, timeoutMs: number, pair: ShadowPair | undefined) {
     this.cluster = cluster;
     this.endpoint = endpoint;
+    this.pair = pair;
     if (timeoutMs > 0) this.timer = setTimeout(onMirrorTimeout, timeoutMs, this);
   }
 
@@ -27,16 +32,22 @@ class MirrorRequest implements Dispatcher.DispatchHandler {
     this.controller = controller;
   }
 
-  onResponseStart(): void {}
+  onResponseStart(_c: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
+    this.pair?.shadowHead(status, headers);
+  }
 
-  onResponseData(): void {}
+  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.pair?.shadowData(chunk);
+  }
 
   onResponseEnd(): void {
     this.finish();
+    this.pair?.shadowEnd(true);
   }
 
   onResponseError(): void {
     this.finish();
+    this.pair?.shadowEnd(false);
   }
 
   timeout(): void {
@@ -83,7 +94,9 @@ export function sendMirror(
   if (path !== url && shadowHeaders['x-envoy-original-path'] === undefined) {
     shadowHeaders['x-envoy-original-path'] = url;
   }
-  const handler = new MirrorRequest(cluster, st, mirror.timeoutMs);
+  const pair = shadowPairFor(headers);
+  pair?.mirrorSent();
+  const handler = new MirrorRequest(cluster, st, mirror.timeoutMs, pair);
   try {
     cluster.pool(st).dispatch({ path, method, headers: shadowHeaders, body }, handler);
   } catch {

@@ -4,6 +4,8 @@ export const CODES = {
     'a component container declares a port the sdep executor uses (8000 REST, 5001 gRPC)',
   SDEP_K8S_EXPLAINER_UNSUPPORTED:
     'warning: explainers are not deployed in Kubernetes mode; their Mappings are left out',
+  SDEP_K8S_CROSS_NAMESPACE:
+    'a Mapping or TLSContext of seldon.io/ambassador-config names another namespace: as a resource (--ambassador-api v2|v3alpha1) it must live in the SeldonDeployment namespace that owns it',
   SDEP_K8S_API: 'a Kubernetes API request failed; the reconcile is retried with exponential back-off',
   SDEP_K8S_CONFLICT: 'the Kubernetes API answered 409 Conflict (another writer); retried with back-off',
   SDEP_K8S_LEADERSHIP_LOST:

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { Deployment } from 'kubernetes-models/apps/v1';
@@ -342,4 +342,75 @@ test('renderKubernetes: a YAML stream of every object, the same bytes each time'
   assert.equal(docs.length, a.objects.length);
   assert.deepEqual(docs, JSON.parse(JSON.stringify(a.objects)));
   assert.ok(a.objects.some((o) => o.kind === 'Mapping' && o.metadata.name.includes('shadow')));
+});
+
+const mappingV2Ambassador1 = schema('test/fixtures/ambassador-crds/ambassador-1.14.4.Mapping.v2.schema.json');
+
+test('every example, in every form: each object valid against the Kubernetes schema, Mappings and TLSContexts against Ambassador 1.14 / Emissary 3.10, annotations against the annotation schemas', () => {
+  const files = readdirSync(new URL('examples/', root)).filter((f) => f.endsWith('.yaml'));
+  assert.ok(files.length >= 7);
+  let checked = 0;
+  for (const f of files) {
+    for (const d of example(f)) {
+      for (const api of ['v1', 'v2', 'v3alpha1'] as const) {
+        const s = state(d, { ambassadorApi: api });
+        assert.deepEqual(
+          s.diagnostics.filter((x) => x.severity === 'error'),
+          [],
+          `${f} ${api}`,
+        );
+        for (const o of s.objects) {
+          const what = `${f} ${api} ${o.kind}/${o.metadata.name}`;
+          if (o.kind === 'Mapping') {
+            if (api === 'v2') {
+              assertValid(mappingV2, o, `${what} (Emissary 3.10 v2)`);
+              assertValid(mappingV2Ambassador1, o, `${what} (Ambassador 1.14 v2)`);
+            } else assertValid(mappingV3, o, what);
+          } else if (o.kind === 'TLSContext') assertValid(api === 'v2' ? tlsV2 : tlsV3, o, what);
+          else validateK8s(o);
+          const text = o.metadata.annotations?.['getambassador.io/config'];
+          if (text !== undefined) {
+            for (const doc of parseAllDocuments(text).map((x) => x.toJS())) {
+              if (!doc) continue;
+              const asRead = {
+                ...doc,
+                apiVersion: doc.apiVersion.replace(/^ambassador\//, 'getambassador.io/'),
+              };
+              if (doc.kind === 'Mapping')
+                assertValid(doc.apiVersion === 'ambassador/v1' ? annotationV1 : annotationV2, asRead, what);
+            }
+          }
+          checked++;
+        }
+      }
+    }
+  }
+  assert.ok(checked > 50, String(checked));
+});
+
+test('a custom Mapping in another namespace is an error as a resource (it could not be owned), fine in the v1 annotation', () => {
+  const text = readFileSync(new URL('examples/custom-config.yaml', root), 'utf8').replace(
+    '      prefix: /mycompany/ml/',
+    '      namespace: elsewhere\n      prefix: /mycompany/ml/',
+  );
+  const [d] = load(text) as [DeploymentSpec];
+  for (const api of ['v2', 'v3alpha1'] as const) {
+    const s = state(d, { ambassadorApi: api });
+    const e = s.diagnostics.find((x) => x.code === 'SDEP_K8S_CROSS_NAMESPACE');
+    assert.ok(e, api);
+    assert.equal(e.severity, 'error');
+    assert.match(e.path, /ambassador-config/);
+    assert.match(e.message, /"elsewhere".*"seldon"/);
+  }
+  assert.equal(
+    state(d).diagnostics.some((x) => x.code === 'SDEP_K8S_CROSS_NAMESPACE'),
+    false,
+  );
+  // Without the namespace field the Mapping lands in the deployment's namespace.
+  const [ok] = example('custom-config.yaml') as [DeploymentSpec];
+  const maps = byKind(state(ok, { ambassadorApi: 'v2' }).objects, 'Mapping');
+  assert.deepEqual(
+    maps.map((m) => m.metadata.namespace),
+    ['seldon'],
+  );
 });

@@ -6,11 +6,12 @@
  * stable order.
  */
 
+import { ANNOTATIONS } from '../ambassador/annotations.js';
 import type { AmbassadorConfig } from '../ambassador/mapping.js';
 import { predictorServiceName } from '../ambassador/names.js';
 import type { DeploymentSpec, PredictorSpec } from '../api/deployment-spec.js';
 import { resourceLabel } from '../api/deployment-spec.js';
-import type { Diagnostic } from '../core/diagnostic.js';
+import { type Diagnostic, fieldPath } from '../core/diagnostic.js';
 import type { AmbassadorRenderer, CrdApi } from './ambassador-renderer.js';
 import { configMapObject } from './configmap-object.js';
 import { deploymentObject } from './deployment-object.js';
@@ -113,6 +114,18 @@ export function desiredState(d: DeploymentSpec, opts: K8sOptions, amb: Ambassado
       mappings.push(labelled(amb.mappingResource(m, api), d, labels));
   });
   if (opts.ambassadorApi !== 'v1') {
+    // An object may only be owned from its own namespace (else the garbage collector deletes it,
+    // and the operator, listing the deployment's namespace, would never see it as applied).
+    for (const x of [...shared, ...sharedTls]) {
+      if (x.namespace === undefined || x.namespace === d.namespace) continue;
+      diagnostics.push({
+        code: 'SDEP_K8S_CROSS_NAMESPACE',
+        severity: 'error',
+        resource,
+        path: fieldPath(['spec', 'annotations', ANNOTATIONS.config]),
+        message: `${'hosts' in x ? 'TLSContext' : 'Mapping'} ${JSON.stringify(x.name)} names namespace ${JSON.stringify(x.namespace)}; as a ${opts.ambassadorApi} resource it must be in the SeldonDeployment's namespace ${JSON.stringify(d.namespace)} (drop its namespace field)`,
+      });
+    }
     // Shared objects carry the deployment's labels, not a predictor's.
     const api: CrdApi = opts.ambassadorApi;
     for (const t of sharedTls) tls.push(labelled(amb.tlsContextResource(t, api), d, deploymentLabels(d)));

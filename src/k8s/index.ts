@@ -2,6 +2,7 @@
 export { ambassadorRenderer } from './ambassador-adapter.js';
 export type { AmbassadorRenderer, CrdApi } from './ambassador-renderer.js';
 export { CODES as K8S_CODES } from './codes.js';
+export { CRD_VERSIONS, seldonDeploymentCrd, seldonDeploymentCrdYaml } from './crd-manifest.js';
 export { type DesiredState, desiredState } from './desired-objects.js';
 export {
   AMBASSADOR_APIS,

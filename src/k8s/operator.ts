@@ -100,7 +100,7 @@ export class Operator {
   start(): void {
     const le = this.o.leaderElection;
     if (!le) {
-      void this.startControllers();
+      this.startInBackground();
       return;
     }
     this.elector = new LeaderElector({
@@ -111,7 +111,7 @@ export class Operator {
     this.elector.run(
       () => {
         this.log.info(`leading (lease ${le.namespace}/${le.name} as ${le.identity})`);
-        void this.startControllers();
+        this.startInBackground();
       },
       () => {
         this.log.error(`SDEP_K8S_LEADERSHIP_LOST: lost lease ${le.namespace}/${le.name}`);
@@ -121,6 +121,13 @@ export class Operator {
         void this.elector?.stop();
         this.o.onLeadershipLost?.();
       },
+    );
+  }
+
+  private startInBackground(): void {
+    // Informers report list/watch failures through their error handler; anything else must not go unhandled.
+    this.startControllers().catch((err: unknown) =>
+      this.log.error(`starting the informers failed: ${(err as Error).message}`),
     );
   }
 
@@ -140,6 +147,10 @@ export class Operator {
       this.queue.add(`${o.metadata.namespace ?? ''}/${o.metadata.name}`);
     sdeps.on('add', enqueue);
     sdeps.on('update', enqueue);
+    // Deleted: ownerReferences let the garbage collector remove what we made; forget its last status.
+    sdeps.on('delete', (o: KubeObject) =>
+      this.lastStatus.delete(`${o.metadata.namespace ?? ''}/${o.metadata.name}`),
+    );
     const deps = this.informer(DEPLOYMENTS, ns, `${MANAGED_BY}=${MANAGER}`);
     const enqueueOwner = (o: KubeObject): void => {
       const owner = o.metadata.ownerReferences?.find(
@@ -171,6 +182,8 @@ export class Operator {
     this.restartTimers.clear();
     this.queue.stop();
     await Promise.all(this.informers.map((i) => i.stop()));
+    // Let a reconcile in flight finish its writes before the Lease is released (no two leaders writing).
+    await this.queue.drained();
     this.informers.length = 0;
   }
 

@@ -57,6 +57,11 @@ export class WorkQueue {
     this.queued.clear();
   }
 
+  /** After stop(): resolves when the reconcile in flight, if any, has finished. */
+  async drained(): Promise<void> {
+    await this.running?.catch(() => undefined);
+  }
+
   /** Resolves when nothing is queued, running or waiting out a back-off. */
   idle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();

@@ -14,6 +14,7 @@ import type { RouteTable } from '../routing/route-table.js';
 import { desiredUnits, type ServiceNaming } from './desired-units.js';
 import { mergeLastGood } from './last-good.js';
 import { planChanges } from './plan-changes.js';
+import { routedUnits } from './routed-units.js';
 import type { Supervisor } from './supervisor.js';
 import { instanceKey, type Unit } from './unit.js';
 
@@ -170,8 +171,8 @@ export class Controller {
     const diagnostics = [...loaded.diagnostics, ...first.diagnostics, ...table.diagnostics];
     emit({ event: 'diagnostics', generation, diagnostics, keptFiles: merged.keptFiles });
 
-    // deployments left out by the compiler run no units either
-    const desired = desiredUnits(compiled.included, pipeline.naming);
+    // deployments left out by the compiler run no units either, nor predictors no route of ours reaches
+    const desired = routedUnits(desiredUnits(compiled.included, pipeline.naming), table);
     this.#desired = desired;
     const plan = planChanges(supervisor.running(), desired);
     emit({

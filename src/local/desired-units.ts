@@ -3,7 +3,6 @@
  * Pure. The backend service names come from the compiler (injected), so a
  * Mapping's `service` and a unit's services always agree.
  */
-import { dirname } from 'node:path';
 import type { DeploymentSpec, PredictorSpec } from '../api/deployment-spec.js';
 import { stableHash } from './stable-hash.js';
 import type { Unit } from './unit.js';
@@ -38,7 +37,7 @@ export function desiredUnits(specs: readonly DeploymentSpec[], naming: ServiceNa
           hash,
           services,
           resource,
-          baseDir: dirname(d.source.file),
+          sourceFile: d.source.file,
         });
       }
     }

@@ -1,4 +1,6 @@
 /** local/: the embedded controller behind `sdep serve`: files → units → supervised processes. */
+
+export { type OrphanReaper, startOrphanReaper } from '../core/orphan-reaper.js';
 export { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from './backoff.js';
 export { CODES as LOCAL_CODES } from './codes.js';
 export {
@@ -13,7 +15,6 @@ export { desiredUnits, type ServiceNaming } from './desired-units.js';
 export { EmbeddedResolver, normalizeService } from './embedded-resolver.js';
 export { type InputWatcher, watchInputs } from './input-watcher.js';
 export { mergeLastGood } from './last-good.js';
-export { type OrphanReaper, startOrphanReaper } from './orphan-reaper.js';
 export { type Plan, planChanges, type RunningInstance } from './plan-changes.js';
 export {
   buildStatusDocument,

@@ -11,6 +11,7 @@ import { deploymentsFromDocuments, readResourceFiles, unreadableDiagnostic } fro
 import { buildRouteTable } from '../routing/index.js';
 import type { Pipeline } from './controller.js';
 import type { ServiceNaming } from './desired-units.js';
+import { unrunnableDiagnostics } from './local-runnable.js';
 
 export interface ServePipelineOptions {
   singleNamespace: boolean;
@@ -55,10 +56,13 @@ export function createServePipeline(opts: ServePipelineOptions): Pipeline {
       };
     },
     compile(specs) {
-      const r = compileAll(specs, compileOpts);
+      // what this machine cannot run is left out before compiling, so it gets no route either
+      const local = specs.map((s) => ({ spec: s, diagnostics: unrunnableDiagnostics(s) }));
+      const runnable = local.filter((l) => l.diagnostics.length === 0).map((l) => l.spec);
+      const r = compileAll(runnable, compileOpts);
       return {
         mappings: r.config.mappings,
-        diagnostics: r.diagnostics,
+        diagnostics: [...local.flatMap((l) => l.diagnostics), ...r.diagnostics],
         included: r.deployments.filter((d) => d.included).map((d) => d.spec),
       };
     },

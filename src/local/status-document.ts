@@ -8,6 +8,7 @@ import type { DeploymentSpec } from '../api/deployment-spec.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { RouteTable } from '../routing/route-table.js';
 import type { ServiceNaming } from './desired-units.js';
+import { routedServices } from './routed-units.js';
 import type { InstanceStatus } from './supervisor.js';
 
 export interface UnitStatus {
@@ -31,7 +32,11 @@ export interface PredictorStatus {
   shadow: boolean;
   replicas: number;
   readyReplicas: number;
+  /** False when no route of this ambassador_id reaches the predictor: it then runs no units. */
+  routed: boolean;
   services: string[];
+  /** Gateway clusters that send to this predictor (their metrics are its traffic). */
+  clusters: string[];
   units: UnitStatus[];
 }
 
@@ -136,12 +141,21 @@ export function buildStatusDocument(input: StatusInput): StatusDocument {
     if (list) list.push(i);
     else byPredictor.set(k, [i]);
   }
+  const routed = input.table ? routedServices(input.table) : new Set<string>();
+  const clustersByService = new Map<string, string[]>();
+  for (const c of input.table?.clusters.values() ?? []) {
+    const list = clustersByService.get(c.service);
+    if (list) list.push(c.name);
+    else clustersByService.set(c.service, [c.name]);
+  }
   const deployments = input.specs.map((d) => ({
     namespace: d.namespace,
     name: d.name,
     file: d.source.file,
     predictors: d.predictors.map((p) => {
       const svc = `${input.naming.serviceName(d, p)}.${d.namespace}`;
+      const services = [`${svc}:${input.naming.restPort}`, `${svc}:${input.naming.grpcPort}`];
+      const bare = services.map((x) => x.replace(/^([^.:]+)\.[^.:]+:/, '$1:'));
       const units = (byPredictor.get(`${d.namespace}/${d.name}/${p.name}`) ?? []).map((i) => ({
         id: i.id,
         hash: i.hash,
@@ -161,7 +175,9 @@ export function buildStatusDocument(input: StatusInput): StatusDocument {
         shadow: p.shadow,
         replicas: p.replicas,
         readyReplicas: units.filter((u) => u.ready && u.current).length,
-        services: [`${svc}:${input.naming.restPort}`, `${svc}:${input.naming.grpcPort}`],
+        routed: [...services, ...bare].some((x) => routed.has(x)),
+        services,
+        clusters: [...new Set([...services, ...bare].flatMap((x) => clustersByService.get(x) ?? []))],
         units,
       };
     }),

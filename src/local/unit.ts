@@ -24,11 +24,8 @@ export interface Unit {
   services: UnitService[];
   /** The deployment reduced to this predictor, as handed to the unit process. */
   resource: Record<string, unknown>;
-  /**
-   * The folder of the user's deployment file: relative modelUris and container
-   * paths resolve against it (the unit itself loads a copy from serve's temp dir).
-   */
-  baseDir: string;
+  /** The file the deployment came from: relative modelUri and container paths resolve from its folder. */
+  sourceFile: string;
 }
 
 /** Running instance key: the same id with a new hash is a different instance. */

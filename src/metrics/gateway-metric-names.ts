@@ -11,6 +11,8 @@ export const GATEWAY_METRICS = {
   connectFailures: 'sdep_gateway_upstream_cx_connect_fail_total',
   activeRequests: 'sdep_gateway_upstream_rq_active',
   shadowRequests: 'sdep_gateway_shadow_requests_total',
+  shadowComparisons: 'sdep_gateway_shadow_comparisons_total',
+  shadowCompareDuration: 'sdep_gateway_shadow_compare_duration_seconds',
   tableReloads: 'sdep_gateway_route_table_reloads_total',
   tableRoutes: 'sdep_gateway_route_table_routes',
   tableClusters: 'sdep_gateway_route_table_clusters',

@@ -28,6 +28,14 @@ export interface GatewayMetrics {
   activeRequests: Gauge<'cluster'>;
   /** Mirrored requests: labels cluster, outcome (`sent`, `failed`, `skipped`). */
   shadowRequests: Counter<'cluster' | 'outcome'>;
+  /**
+   * Shadow responses compared with the main's for the same request: labels
+   * cluster (the shadow), main_cluster, result (`agree`, `agree_argmax`,
+   * `disagree`, `incomparable`, `main_error`, `shadow_error`).
+   */
+  shadowComparisons: Counter<'cluster' | 'main_cluster' | 'result'>;
+  /** Latency of the compared pairs, from the copy being sent: labels cluster (the shadow), side (`main`, `shadow`). */
+  shadowCompareDuration: Histogram<'cluster' | 'side'>;
   /** Route table swaps: label result (`ok`, `kept_previous`). */
   tableReloads: Counter<'result'>;
   /** Routes in the serving table. */
@@ -110,6 +118,19 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
       name: N.shadowRequests,
       help: 'Mirrored (shadow) requests by outcome',
       labelNames: ['cluster', 'outcome'],
+      registers,
+    }),
+    shadowComparisons: new Counter({
+      name: N.shadowComparisons,
+      help: 'Shadow responses compared with the main response to the same request, by result',
+      labelNames: ['cluster', 'main_cluster', 'result'],
+      registers,
+    }),
+    shadowCompareDuration: new Histogram({
+      name: N.shadowCompareDuration,
+      help: 'Response time of compared main/shadow pairs in seconds, by side',
+      labelNames: ['cluster', 'side'],
+      buckets: DURATION_BUCKETS,
       registers,
     }),
     tableReloads: new Counter({

@@ -35,3 +35,25 @@ export function gatewayRequestObserver(m: GatewayMetrics): RequestObserver {
     },
   };
 }
+
+/** The shadow comparison's report (structural: gateway/shadow-compare's ShadowCompareSink). */
+export interface ShadowComparisonRecorder {
+  recordShadowComparison(c: {
+    mainCluster: string;
+    shadowCluster: string;
+    result: string;
+    mainSeconds: number;
+    shadowSeconds: number;
+  }): void;
+}
+
+export function shadowComparisonRecorder(m: GatewayMetrics): ShadowComparisonRecorder {
+  return {
+    recordShadowComparison(c) {
+      m.shadowComparisons.inc({ cluster: c.shadowCluster, main_cluster: c.mainCluster, result: c.result });
+      if (c.result === 'main_error' || c.result === 'shadow_error') return;
+      m.shadowCompareDuration.observe({ cluster: c.shadowCluster, side: 'main' }, c.mainSeconds);
+      m.shadowCompareDuration.observe({ cluster: c.shadowCluster, side: 'shadow' }, c.shadowSeconds);
+    },
+  };
+}

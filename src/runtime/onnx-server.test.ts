@@ -4,60 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import onnxProto from 'onnx-proto';
+import { expected, logisticRegressionModel } from '../../test/fixtures/logreg-onnx.js';
 import { isSdepError } from '../core/sdep-error.js';
 import { loadBuiltinComponent } from './builtin-components.js';
 import { invokePredict } from './invoke-component.js';
 import { OnnxServer } from './onnx-server.js';
-
-const { onnx } = onnxProto;
-const W = [0.5, -1.25, 2];
-const B = 0.1;
-const f32 = (v: number) => Math.fround(v);
-
-/** Logistic regression, computed in plain JS with float32 rounding at each step as ONNX does. */
-function expected(rows: number[][]): number[][] {
-  return rows.map((r) => {
-    let dot = 0;
-    r.forEach((v, i) => {
-      dot = f32(dot + f32(f32(v) * f32(W[i]!)));
-    });
-    const z = f32(dot + f32(B));
-    return [1 / (1 + Math.exp(-z))];
-  });
-}
-
-/** X[N,3] · W[3,1] + B[1] → Sigmoid → proba[N,1], all float32. */
-function logisticRegressionModel(): Uint8Array {
-  const F = onnx.TensorProto.DataType.FLOAT;
-  const tensorType = (dims: (number | string)[]) =>
-    onnx.TypeProto.create({
-      tensorType: {
-        elemType: F,
-        shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
-      },
-    });
-  const model = onnx.ModelProto.create({
-    irVersion: 7,
-    opsetImport: [{ domain: '', version: 13 }],
-    producerName: 'sdep-test',
-    graph: {
-      name: 'logreg',
-      node: [
-        { opType: 'MatMul', input: ['X', 'W'], output: ['XW'], name: 'matmul' },
-        { opType: 'Add', input: ['XW', 'B'], output: ['Z'], name: 'add' },
-        { opType: 'Sigmoid', input: ['Z'], output: ['proba'], name: 'sigmoid' },
-      ],
-      initializer: [
-        { name: 'W', dataType: F, dims: [3, 1], floatData: W },
-        { name: 'B', dataType: F, dims: [1], floatData: [B] },
-      ],
-      input: [{ name: 'X', type: tensorType(['N', 3]) }],
-      output: [{ name: 'proba', type: tensorType(['N', 1]) }],
-    },
-  });
-  return onnx.ModelProto.encode(model).finish();
-}
 
 let dir = '';
 before(() => {

@@ -143,6 +143,9 @@ describe('sdep gateway (real process)', () => {
     );
     const metrics = await get(`${admin}/metrics`);
     assert.match(metrics.body, /sdep_gateway_requests_total\{[^}]*route="main.default"[^}]*\} \d+/);
+    const traffic = await get(`${admin}/sdep/v1/metrics`);
+    assert.equal(traffic.status, 200, 'the traffic JSON is served by `sdep gateway` too');
+    assert.equal((JSON.parse(traffic.body) as { intervalMs: number }).intervalMs, 1000);
   });
 
   test('--watch: an edit is swapped in; an unparsable edit keeps the running table', async () => {

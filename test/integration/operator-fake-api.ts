@@ -9,6 +9,7 @@
  * no garbage collection.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 export type Obj = Record<string, unknown> & {
@@ -27,6 +28,7 @@ export interface RecordedRequest {
   path: string;
   query: Record<string, string>;
   contentType: string;
+  authorization: string;
   body: unknown;
 }
 
@@ -107,21 +109,24 @@ export class FakeKubeApi {
   private readonly history: { rv: number; type: string; key: string; obj: Obj }[] = [];
   private readonly watchers = new Set<Watcher>();
   private readonly failures: Failure[] = [];
+  private readonly delays: { method: string; match: RegExp; remaining: number; ms: number }[] = [];
   private rv = 100;
   private uidSeq = 0;
   private server: Server | undefined;
   /** Applied Deployments report all replicas available (as if pods came up at once). */
   deploymentsBecomeAvailable = true;
 
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
+  /** Listens on 127.0.0.1 (HTTPS with `tls`, as a real API server); returns the server URL. */
+  async start(opts: { tls?: { cert: string; key: string } } = {}): Promise<string> {
+    const handler = (req: IncomingMessage, res: ServerResponse): void => {
       this.handle(req, res).catch((err: unknown) => {
         this.send(res, 500, { kind: 'Status', message: String(err) });
       });
-    });
+    };
+    this.server = opts.tls ? createTlsServer(opts.tls, handler) : createServer(handler);
     await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
     const { port } = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}`;
+    return `${opts.tls ? 'https' : 'http'}://127.0.0.1:${port}`;
   }
 
   async stop(): Promise<void> {
@@ -131,6 +136,11 @@ export class FakeKubeApi {
     if (!s) return;
     s.closeAllConnections();
     await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+
+  /** Hold the next `count` requests with this method whose path matches for `ms` before answering. */
+  slowNext(method: string, match: RegExp, count: number, ms: number): void {
+    this.delays.push({ method, match, remaining: count, ms });
   }
 
   /** Fail the next `count` requests with this method whose path matches. */
@@ -228,8 +238,16 @@ export class FakeKubeApi {
       path: url.pathname,
       query,
       contentType: req.headers['content-type'] ?? '',
+      authorization: req.headers.authorization ?? '',
       body,
     });
+    const delay = this.delays.find(
+      (d) => d.remaining > 0 && d.method === method && d.match.test(url.pathname),
+    );
+    if (delay) {
+      delay.remaining--;
+      await new Promise((r) => setTimeout(r, delay.ms));
+    }
     const failure = this.failures.find(
       (f) => f.remaining > 0 && f.method === method && f.match.test(url.pathname),
     );

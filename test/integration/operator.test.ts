@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KubeConfig } from '@kubernetes/client-node';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { ambassadorRenderer } from '../../src/k8s/ambassador-adapter.js';
 import { type AmbassadorApi, defaultK8sOptions } from '../../src/k8s/k8s-options.js';
 import { httpKubeClient } from '../../src/k8s/kube-client.js';
@@ -297,4 +297,139 @@ test('leader election: only the Lease holder reconciles; a released lease passes
   assert.ok(lease2);
   assert.equal((lease2.spec as { holderIdentity: string }).holderIdentity, 'b');
   assert.equal((lease2.spec as { leaseTransitions: number }).leaseTransitions, 0);
+});
+
+/** An API request as the RBAC verb it needs: `group/resource[/status] verb`. */
+function rbacVerb(r: RecordedRequest): { key: string; namespace?: string } {
+  const m =
+    /^(?:\/api\/v1|\/apis\/([^/]+)\/[^/]+)(?:\/namespaces\/([^/]+))?\/([a-z0-9]+)(?:\/([^/]+))?(?:\/(status))?$/.exec(
+      r.path,
+    );
+  assert.ok(m, r.path);
+  const [, group = '', namespace, plural, name, sub] = m;
+  const verb =
+    r.method === 'GET'
+      ? r.query.watch === 'true'
+        ? 'watch'
+        : name
+          ? 'get'
+          : 'list'
+      : ({ POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' } as Record<string, string>)[
+          r.method
+        ];
+  return { key: `${group}/${plural}${sub ? `/${sub}` : ''} ${verb}`, namespace };
+}
+
+function rbacGrants(kind: 'ClusterRole' | 'Role'): Set<string> {
+  const text = readFileSync(new URL('../../deploy/20-rbac.yaml', import.meta.url), 'utf8');
+  const docs = parseAllDocuments(text).map((d) => d.toJS() as { kind: string; rules?: Rule[] });
+  const out = new Set<string>();
+  for (const d of docs.filter((x) => x.kind === kind))
+    for (const r of d.rules ?? [])
+      for (const g of r.apiGroups)
+        for (const res of r.resources) for (const v of r.verbs) out.add(`${g}/${res} ${v}`);
+  return out;
+}
+
+type Rule = { apiGroups: string[]; resources: string[]; verbs: string[] };
+
+test('every request the operator sends is allowed by deploy/20-rbac.yaml (apply, delete, status, watch, Lease)', async () => {
+  const api = new FakeKubeApi();
+  const url = await api.start();
+  cleanups.push(() => api.stop());
+  const kc = kubeConfig(url);
+  const le: LeaderElectionConfig = {
+    namespace: 'sdep-system',
+    name: 'sdep-operator',
+    identity: 'a',
+    retryPeriodMs: 30,
+    renewDeadlineMs: 1000,
+  };
+  const op = makeOperator(kc, [], { api: 'v2', namespace: null, leaderElection: le });
+  const tls = canary('team-a');
+  (tls.spec as { predictors: Record<string, unknown>[] }).predictors[0]!.ssl = { certSecretName: 'my-cert' };
+  api.put(...SDEP, tls);
+  op.start();
+  await waitFor('status Available', () => status(api, 'team-a')?.state === 'Available');
+  await settle(op);
+  const edited = api.get(...SDEP, 'team-a', 'example') as Obj;
+  const spec = edited.spec as { predictors: Record<string, unknown>[] };
+  spec.predictors = [{ ...spec.predictors[1], traffic: 100 }];
+  api.put(...SDEP, edited);
+  await waitFor('main gone', () => !api.get('apps', 'deployments', 'team-a', 'example-main'));
+  await settle(op);
+  await op.stop();
+
+  const cluster = rbacGrants('ClusterRole');
+  const role = rbacGrants('Role');
+  const used = new Set<string>();
+  for (const r of api.requests) {
+    const { key, namespace } = rbacVerb(r);
+    used.add(key);
+    if (key.startsWith('coordination.k8s.io/leases ')) {
+      assert.equal(namespace, 'sdep-system', 'the Lease Role is namespaced');
+      assert.ok(role.has(key), `Role lacks ${key}`);
+    } else {
+      assert.ok(cluster.has(key), `ClusterRole lacks ${key}`);
+    }
+  }
+  // The scenario did exercise the interesting verbs.
+  for (const k of [
+    'apps/deployments watch',
+    'getambassador.io/tlscontexts patch',
+    'getambassador.io/tlscontexts delete',
+    'getambassador.io/mappings delete',
+    'machinelearning.seldon.io/seldondeployments/status patch',
+    'coordination.k8s.io/leases update',
+  ])
+    assert.ok(used.has(k), `not exercised: ${k}`);
+});
+
+test('a deleted SeldonDeployment costs no writes: its objects carry ownerReferences for the garbage collector', async () => {
+  const { api, op } = await harness();
+  api.put(...SDEP, canary());
+  op.start();
+  await waitFor('status Available', () => status(api)?.state === 'Available');
+  await settle(op);
+  const uid = api.get(...SDEP, 'default', 'example')?.metadata.uid;
+  for (const [group, plural] of [
+    ['', 'configmaps'],
+    ['apps', 'deployments'],
+    ['', 'services'],
+    ['getambassador.io', 'mappings'],
+  ] as const) {
+    for (const o of api.list(group, plural))
+      assert.deepEqual(
+        (o.metadata.ownerReferences as { uid: string; controller: boolean }[]).map((r) => [
+          r.uid,
+          r.controller,
+        ]),
+        [[uid, true]],
+        `${plural}/${o.metadata.name}`,
+      );
+  }
+  const n = api.writes().length;
+  api.remove(...SDEP, 'default', 'example');
+  await sleep(600); // past a resync (400 ms)
+  await op.queue.idle();
+  assert.equal(api.writes().length, n, api.writes().slice(n).map(describe).join('\n'));
+});
+
+test('stop() waits for the reconcile in flight to finish its write before it returns (and before the Lease goes)', async () => {
+  const { api, op } = await harness();
+  api.slowNext('PATCH', /\/deployments\/example-main$/, 1, 300);
+  api.put(...SDEP, canary());
+  op.start();
+  await waitFor('the slow apply is sent', () =>
+    api.requests.some((r) => r.method === 'PATCH' && r.path.endsWith('/deployments/example-main')),
+  );
+  assert.equal(api.get('apps', 'deployments', 'default', 'example-main'), undefined, 'still in flight');
+  await op.stop();
+  assert.ok(
+    api.get('apps', 'deployments', 'default', 'example-main'),
+    'the write landed before stop() returned',
+  );
+  const n = api.requests.length;
+  await sleep(100);
+  assert.equal(api.requests.length, n, 'nothing is sent after stop()');
 });

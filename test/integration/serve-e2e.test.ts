@@ -4,85 +4,20 @@
  * for the whole file (units take a while to start on a busy 2-core box).
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { selfCommand } from '../../src/cli/self-command.js';
 import type { StatusDocument } from '../../src/local/index.js';
+import { alive, imageOf, type ServeHarness, startServe, unitPids } from './serve-harness.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
-const SEED_BODY = '{"data":{"names":["a","b"],"tensor":{"shape":[2,2],"values":[0,0,1,1]}}}';
-const START_TIMEOUT_MS = 150_000;
-
-interface ServeEvent {
-  event: string;
-  [k: string]: unknown;
-}
 
 let dir = '';
-let serve: ChildProcess | undefined;
-let gateway = '';
-let admin = '';
-const events: ServeEvent[] = [];
-const waiters: { match: (e: ServeEvent) => boolean; resolve: (e: ServeEvent) => void }[] = [];
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-/** The next event matching `match` (including ones already seen after index `from`). */
-function nextEvent(match: (e: ServeEvent) => boolean, timeoutMs: number, from = 0): Promise<ServeEvent> {
-  const seen = events.slice(from).find(match);
-  if (seen) return Promise.resolve(seen);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('timed out waiting for a serve event')), timeoutMs);
-    waiters.push({
-      match,
-      resolve: (e) => {
-        clearTimeout(timer);
-        resolve(e);
-      },
-    });
-  });
-}
-
-async function status(): Promise<StatusDocument> {
-  return (await (await fetch(`${admin}/sdep/v1/status`)).json()) as StatusDocument;
-}
-
-function unitPids(doc: StatusDocument): number[] {
-  return doc.deployments.flatMap((d) =>
-    d.predictors.flatMap((p) => p.units.flatMap((u) => (u.pid === null ? [] : [u.pid]))),
-  );
-}
-
-async function predict(path: string, body = SEED_BODY): Promise<{ status: number; json: unknown }> {
-  const res = await fetch(`${gateway}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body,
-  });
-  const text = await res.text();
-  let json: unknown = text;
-  try {
-    json = JSON.parse(text);
-  } catch {}
-  return { status: res.status, json };
-}
-
-/** Which canary image answered: requestPath names the image of the predictor's classifier. */
-function imageOf(json: unknown): string {
-  return (json as { meta?: { requestPath?: Record<string, string> } }).meta?.requestPath?.classifier ?? '?';
-}
+let h: ServeHarness;
+const predict = (path: string) => h.predict(path);
+const status = () => h.status();
 
 async function split(n: number): Promise<{ canary: number; main: number; failed: number }> {
   const out = { canary: 0, main: 0, failed: 0 };
@@ -99,35 +34,11 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sdep-serve-e2e-'));
   for (const f of ['mymodel.yaml', 'canary.yaml', 'shadow.yaml'])
     await copyFile(join(EXAMPLES, f), join(dir, f));
-  const cmd = selfCommand(['serve', dir, '--port', '0', '--admin-port', '0', '--log-format', 'json']);
-  serve = spawn(cmd.command, cmd.args, { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
-  createInterface({ input: serve.stdout! }).on('line', (line) => {
-    if (!line.startsWith('{')) return;
-    let e: ServeEvent;
-    try {
-      e = JSON.parse(line) as ServeEvent;
-    } catch {
-      return;
-    }
-    events.push(e);
-    for (const w of [...waiters]) {
-      if (w.match(e)) {
-        waiters.splice(waiters.indexOf(w), 1);
-        w.resolve(e);
-      }
-    }
-  });
-  const ready = await nextEvent((e) => e.event === 'ready', START_TIMEOUT_MS);
-  gateway = `http://127.0.0.1:${ready.http}`;
-  admin = `http://127.0.0.1:${ready.admin}`;
+  h = await startServe([dir]);
 });
 
 after(async () => {
-  if (serve?.pid && serve.exitCode === null) {
-    try {
-      process.kill(-serve.pid, 'SIGKILL');
-    } catch {}
-  }
+  h?.kill();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -185,7 +96,7 @@ test('canary 75/25 split is observed; shadow gets copies; the status endpoint te
 test('editing traffic 75/25 → 50/50 changes the split with no failed request', async (t) => {
   const file = join(dir, 'canary.yaml');
   const text = await readFile(file, 'utf8');
-  const from = events.length;
+  const from = h.events.length;
   const pidsBefore = unitPids(await status());
   let failed = 0;
   let sent = 0;
@@ -198,7 +109,7 @@ test('editing traffic 75/25 → 50/50 changes the split with no failed request',
     }
   })();
   await writeFile(file, text.replace('traffic: 75', 'traffic: 50').replace('traffic: 25', 'traffic: 50'));
-  await nextEvent((e) => e.event === 'table', 30_000, from);
+  await h.nextEvent((e) => e.event === 'table', 30_000, from);
   editing = false;
   await load;
   assert.equal(failed, 0, `${failed} of ${sent} requests failed during the change`);
@@ -213,10 +124,10 @@ test('editing traffic 75/25 → 50/50 changes the split with no failed request',
 test('an invalid edit is reported and the running version stays', async () => {
   const file = join(dir, 'mymodel.yaml');
   const good = await readFile(file, 'utf8');
-  const from = events.length;
+  const from = h.events.length;
   await writeFile(file, good.replace('replicas: 1', 'replicas: "lots"'));
-  await nextEvent((e) => e.event === 'kept-last-good', 30_000, from);
-  const diag = events.slice(from).find((e) => e.event === 'diagnostic' && e.severity === 'error');
+  await h.nextEvent((e) => e.event === 'kept-last-good', 30_000, from);
+  const diag = h.events.slice(from).find((e) => e.event === 'diagnostic' && e.severity === 'error');
   assert.ok(diag, 'an error diagnostic is printed');
   assert.match(String(diag.resource), /mymodel\.yaml/);
   assert.match(String(diag.path), /replicas/);
@@ -248,8 +159,8 @@ test('a killed unit comes back and counts a restart', async () => {
 test('SIGTERM: exit 0 and no unit process left', async () => {
   const pids = unitPids(await status());
   assert.ok(pids.length >= 5);
-  const exited = new Promise<number | null>((resolve) => serve!.once('exit', (code) => resolve(code)));
-  serve!.kill('SIGTERM');
+  const exited = new Promise<number | null>((resolve) => h.proc.once('exit', (code) => resolve(code)));
+  h.proc.kill('SIGTERM');
   assert.equal(await exited, 0);
   for (const pid of pids) assert.equal(alive(pid), false, `unit pid ${pid} outlived serve`);
 });

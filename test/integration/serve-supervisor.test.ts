@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { DeploymentSpec, PredictorSpec } from '../../src/api/deployment-spec.js';
+import { startOrphanReaper } from '../../src/core/orphan-reaper.js';
 import { desiredUnits } from '../../src/local/desired-units.js';
 import { EmbeddedResolver } from '../../src/local/embedded-resolver.js';
-import { startOrphanReaper } from '../../src/local/orphan-reaper.js';
 import { Supervisor, type SupervisorEvent } from '../../src/local/supervisor.js';
 import { instanceKey, type Unit } from '../../src/local/unit.js';
 

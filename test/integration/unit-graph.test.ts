@@ -16,6 +16,7 @@ import {
   startUnitProcess,
   type UnitProcess,
   waitFor,
+  waitForGone,
 } from './unit-harness.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sdep-unit-graph-'));
@@ -196,18 +197,27 @@ test('stopping the unit kills its container processes', async () => {
   const pid = Number(readFileSync(PID_FILE, 'utf8'));
   assert.ok(pid > 0);
   assert.equal(await pipeline!.stop(), 0);
-  await waitFor(
-    async () => {
-      try {
-        process.kill(pid, 0);
-        return false;
-      } catch {
-        return true;
-      }
-    },
-    10_000,
-    100,
-  );
+  await waitForGone(pid);
+});
+
+test('a SIGKILLed unit leaves no container behind: its watchdog kills their process groups', async () => {
+  const unit = await startUnitProcess([
+    '--deployment',
+    join(dir, 'local.yaml'),
+    '--name',
+    'pipeline',
+    '--predictor',
+    'main',
+  ]);
+  try {
+    await whenReady(unit);
+    const pid = Number(readFileSync(PID_FILE, 'utf8'));
+    assert.ok(pid > 0 && pid !== unit.pid);
+    unit.child.kill('SIGKILL');
+    await waitForGone(pid);
+  } finally {
+    await unit.stop();
+  }
 });
 
 test('a container with no command and an unknown image is a clear startup error', async () => {

@@ -111,6 +111,22 @@ export async function waitFor(
   throw new Error(`condition not met within ${timeoutMs} ms`);
 }
 
+/** Waits (bounded) until no process has this pid. */
+export function waitForGone(pid: number, timeoutMs = 10_000): Promise<void> {
+  return waitFor(
+    async () => {
+      try {
+        process.kill(pid, 0);
+        return false;
+      } catch {
+        return true;
+      }
+    },
+    timeoutMs,
+    100,
+  );
+}
+
 export async function postJson(
   url: string,
   body: unknown,

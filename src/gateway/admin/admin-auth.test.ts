@@ -66,7 +66,7 @@ describe('admin port with a bearer token', () => {
       for (const c of creds) {
         const r = await get(p, c);
         assert.equal(r.status, 401, `${p} with ${JSON.stringify(c)}`);
-        assert.match(r.headers.get('www-authenticate') ?? '', /^Bearer/);
+        assert.match(r.headers.get('www-authenticate') ?? '', /Basic realm=.*Bearer realm=/);
         assert.doesNotMatch(await r.text(), /secret|dashboard|route_info/);
       }
     for (const m of ['POST', 'PUT', 'DELETE', 'HEAD'])
@@ -79,6 +79,14 @@ describe('admin port with a bearer token', () => {
     assert.equal(await (await get('/', auth)).text(), 'dashboard');
     assert.equal((await get('/metrics', auth)).status, 200);
     assert.equal((await get('/ambassador/v0/diag/?json=true', `bearer  ${TOKEN}`)).status, 200);
+    // a browser's Basic login: any user, the token as password
+    const basic = (user: string, pass: string) =>
+      `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+    assert.equal((await get('/', basic('admin', TOKEN))).status, 200);
+    assert.equal((await get('/', basic('', TOKEN))).status, 200);
+    assert.equal((await get('/', basic(TOKEN, 'x'))).status, 401, 'the token as user name is not enough');
+    assert.equal((await get('/', basic('admin', `${TOKEN}x`))).status, 401);
+    assert.equal((await get('/', `Basic ${Buffer.from(TOKEN).toString('base64')}`)).status, 401);
   });
 });
 

@@ -1,5 +1,5 @@
 /**
- * Optional bearer-token protection of the admin port. It wraps the whole
+ * Optional token protection of the admin port. It wraps the whole
  * request listener, so every path — diag, /metrics, status, the dashboard,
  * anything added later — needs `Authorization: Bearer <token>`; only the
  * liveness/readiness checks stay open (load balancers and process managers
@@ -27,13 +27,21 @@ function pathOf(url: string | undefined): string {
   return q === -1 ? u : u.slice(0, q);
 }
 
-/** True when the request carries exactly `Bearer <token>` (compared in constant time). */
+/**
+ * True when the request carries the token (compared in constant time), as
+ * `Bearer <token>` (scripts, `sdep status`) or as the password of HTTP Basic
+ * auth, any user name (a browser's login prompt, so the dashboard works).
+ */
 export function hasToken(req: IncomingMessage, expected: Buffer): boolean {
   const h = req.headers.authorization;
   if (typeof h !== 'string') return false;
-  const m = /^Bearer[ ]+(\S+)[ ]*$/i.exec(h);
-  if (m === null) return false;
-  return timingSafeEqual(digest(m[1]!), expected);
+  const bearer = /^Bearer[ ]+(\S+)[ ]*$/i.exec(h);
+  if (bearer !== null) return timingSafeEqual(digest(bearer[1]!), expected);
+  const basic = /^Basic[ ]+([A-Za-z0-9+/=]+)[ ]*$/i.exec(h);
+  if (basic === null) return false;
+  const decoded = Buffer.from(basic[1]!, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  return colon !== -1 && timingSafeEqual(digest(decoded.slice(colon + 1)), expected);
 }
 
 export function withAdminAuth(listener: Listener, token: string): Listener {
@@ -43,12 +51,14 @@ export function withAdminAuth(listener: Listener, token: string): Listener {
       listener(req, res);
       return;
     }
-    const body = 'unauthorized: this admin port needs Authorization: Bearer <token>\n';
+    const body =
+      'unauthorized: this admin port needs its token (Authorization: Bearer <token>, or Basic auth with the token as password)\n';
     req.resume();
     res.writeHead(401, {
       'content-type': 'text/plain; charset=utf-8',
       'content-length': Buffer.byteLength(body),
-      'www-authenticate': 'Bearer realm="sdep-admin"',
+      // Basic first: a browser then prompts for it (password = the token)
+      'www-authenticate': 'Basic realm="sdep admin", Bearer realm="sdep admin"',
       'cache-control': 'no-cache',
     });
     res.end(req.method === 'HEAD' ? undefined : body);

@@ -1,9 +1,11 @@
 /**
  * Last line of defence against orphans: a tiny watchdog process that holds
- * a pipe from serve and is told each unit's process group as it starts and
- * ends. If serve dies without cleaning up (SIGKILL, OOM), the pipe closes
- * and the watchdog kills every group it still knows, then exits. On a clean
- * shutdown serve has already stopped the units, so it finds nothing to do.
+ * a pipe from its parent and is told each child process group as it starts
+ * and ends. If the parent dies without cleaning up (SIGKILL, OOM), the pipe
+ * closes and the watchdog kills every group it still knows, then exits. On a
+ * clean shutdown the parent has already stopped its children, so it finds
+ * nothing to do. `sdep serve` keeps one for its units, each unit one for the
+ * container processes of its graph.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 

@@ -1,0 +1,37 @@
+/**
+ * Which units a route table reaches. `sdep serve` is both the cluster and
+ * one Ambassador instance: a predictor that no Mapping of this instance's
+ * ambassador_id sends traffic to (as main, canary or shadow) would run for
+ * nobody, so it gets no units. Pure; matches services the way the
+ * EmbeddedResolver resolves them.
+ */
+import type { RouteTable } from '../routing/route-table.js';
+import { normalizeService } from './embedded-resolver.js';
+import type { Unit } from './unit.js';
+
+/** Every service name the table's clusters may resolve through: as written and normalised. */
+export function routedServices(table: RouteTable): Set<string> {
+  const out = new Set<string>();
+  for (const c of table.clusters.values()) {
+    out.add(c.service);
+    out.add(normalizeService(c.service));
+  }
+  return out;
+}
+
+/** The names a unit answers to: `svc.ns:port` and the bare `svc:port`. */
+function namesOf(unit: Unit): string[] {
+  return unit.services.flatMap((s) => {
+    const m = /^([^.:]+)\.[^.:]+:(\d+)$/.exec(s.service);
+    return m ? [s.service, `${m[1]}:${m[2]}`] : [s.service];
+  });
+}
+
+export function isRouted(unit: Unit, services: ReadonlySet<string>): boolean {
+  return namesOf(unit).some((n) => services.has(n));
+}
+
+export function routedUnits(units: readonly Unit[], table: RouteTable): Unit[] {
+  const services = routedServices(table);
+  return units.filter((u) => isRouted(u, services));
+}
