@@ -519,14 +519,12 @@ test('a hung, then dead, shadow: the main path answers every request with 200 fr
 test('a storm of config edits under load: no failed request; the last valid file wins', async (t) => {
   const file = join(dir, 'storm.yaml');
   const l = load(predictPath('storm'), 4);
-  const weights: [number, number][] = [];
   let edits = 0;
   for (let i = 0; i < 40; i++) {
     if (i % 5 === 4) await writeFile(file, canary(75, 25).replace('traffic: 75', 'traffic: "lots"'));
     else if (i % 7 === 6) await writeFile(file, 'apiVersion: [unclosed\n');
     else {
       const main = 10 + ((i * 17) % 80);
-      weights.push([main, 100 - main]);
       await writeFile(file, canary(main, 100 - main));
     }
     edits++;
