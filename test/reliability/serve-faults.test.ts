@@ -279,6 +279,11 @@ before(async () => {
     deployment('plain', { annotations: { 'seldon.io/rest-timeout': '1500' } }),
   );
   await writeFile(join(dir, 'storm.yaml'), canary(75, 25));
+  // holds requests across SIGTERM: a route timeout far beyond any scheduling delay of a busy runner
+  await writeFile(
+    join(dir, 'held.yaml'),
+    deployment('held', { annotations: { 'seldon.io/rest-timeout': '60000' } }),
+  );
   await writeFile(join(dir, 'shadowed.yaml'), SHADOW);
   const cmd = selfCommand(['serve', dir, '--port', '0', '--admin-port', '0', '--log-format', 'json']);
   serve = spawn(cmd.command, cmd.args, {
@@ -337,7 +342,7 @@ test('admin port: 401 without the token (SDEP_ADMIN_TOKEN), open checks, and 200
   assert.equal((await fetch(`${admin}/sdep/v1/status`)).status, 401);
   assert.equal((await fetch(`${admin}/metrics`)).status, 401);
   assert.equal((await fetch(`${admin}/ambassador/v0/check_ready`)).status, 200);
-  assert.ok((await status()).deployments.length === 4);
+  assert.equal((await status()).deployments.length, 5);
 });
 
 test('by default every port of serve and its units listens on 127.0.0.1 only', async () => {
@@ -577,12 +582,12 @@ test('a storm of config edits under load: no failed request; the last valid file
 test('SIGTERM with requests in flight: they complete, serve exits 0, no unit process is left', async (t) => {
   const doc = await status();
   const pids = allUnits(doc).flatMap((u) => (u.pid === null ? [] : [u.pid]));
-  assert.ok(pids.length >= 7, `${pids.length} units`);
-  const unit = unitsOf(doc, 'plain')[0]!;
+  assert.ok(pids.length >= 8, `${pids.length} units`);
+  const unit = unitsOf(doc, 'held')[0]!;
   const bg = load(predictPath('retried'), 2);
   // hold three requests at a stopped unit: they are in flight when SIGTERM arrives
   signalUnit(unit.pid!, 'SIGSTOP');
-  const held = Array.from({ length: 3 }, () => send(predictPath('plain')));
+  const held = Array.from({ length: 3 }, () => send(predictPath('held'), { deadlineMs: 60_000 }));
   await until(
     'three requests queued at the stopped unit',
     async () => (queuedAt(unit.http!) >= 3 ? true : undefined),
