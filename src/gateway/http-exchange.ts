@@ -189,6 +189,7 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
         this.url,
         this.headers,
         Buffer.isBuffer(body) ? body : null,
+        this.ctx.metrics,
       );
     }
     this.dispatchAttempt();

@@ -206,15 +206,33 @@ test('shadow: the mirror gets a copy with -shadow host, and a 5 s shadow does no
   assert.equal(copy.headers['x-request-id'], main.seen[0]!.headers['x-request-id']);
 });
 
-test('shadow errors never reach the client', async () => {
+test('shadow errors never reach the client, and each shadow copy is counted by outcome', async () => {
   const main = await upstream('main2');
+  const good = await upstream('good-shadow');
   const dead = await deadPort();
-  const g = await gateway([
-    mapping('main', '/she/', main.address),
-    mapping('mirror', '/she/', `127.0.0.1:${dead}`, { shadow: true }),
-  ]);
+  const shadows: string[] = [];
+  const metrics = {
+    observeRequest() {},
+    observeShadow: (cluster: string, outcome: string) => shadows.push(`${cluster} ${outcome}`),
+  };
+  const g = await gateway(
+    [
+      mapping('main', '/she/', main.address),
+      mapping('mirror', '/she/', `127.0.0.1:${dead}`, { shadow: true }),
+      mapping('main-ok', '/shok/', main.address),
+      mapping('mirror-ok', '/shok/', good.address, { shadow: true }),
+    ],
+    { metrics },
+  );
   const r = await request(g.base, '/she/x', { body: 'x' });
   assert.equal(r.status, 200);
+  assert.equal((await request(g.base, '/shok/x', { body: 'x' })).status, 200);
+  assert.ok(await waitFor(() => shadows.length === 2), shadows.join(', '));
+  assert.deepEqual(shadows.map((x) => x.split(' ')[1]).sort(), ['error', 'ok']);
+  assert.ok(
+    shadows.some((x) => x.startsWith(`cluster_127_0_0_1_${dead}`) && x.endsWith(' error')),
+    shadows.join(),
+  );
 });
 
 test('a request whose headers and body arrive in separate TCP writes is proxied whole', async () => {
