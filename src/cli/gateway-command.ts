@@ -7,7 +7,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { watch } from 'chokidar';
 import type { Command } from 'commander';
 import { loadMappings } from '../ambassador/load-mappings.js';
 import { readResourceFiles } from '../api/resource-files.js';
@@ -127,7 +126,7 @@ export async function runGateway(
     throw e;
   }
 
-  let watcher: ReturnType<typeof watch> | undefined;
+  let watcher: import('chokidar').FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
   let reloading: Promise<void> = Promise.resolve();
   let closed = false;
@@ -147,6 +146,8 @@ export async function runGateway(
     for (const line of routeSummary(next.table)) out(line);
   };
   if (opts.watch) {
+    // Loaded only with --watch (memory the plain gateway does not need).
+    const { watch } = await import('chokidar');
     watcher = watch(opts.mappings, { ignoreInitial: true });
     watcher.on('all', () => {
       // Editors write in bursts: settle, then rebuild once, one rebuild at a time.
