@@ -15,6 +15,7 @@ import { createAdminServer, routeSummary } from '../gateway/admin/index.js';
 import { createGateway, createLiteralResolver, type Gateway, type TlsOption } from '../gateway/index.js';
 import { createGatewayMetrics, createRegistry, gatewayRequestObserver } from '../metrics/index.js';
 import { buildRouteTable, type RouteTable } from '../routing/index.js';
+import { announceWorker, isGatewayWorker, runGatewayPrimary } from './gateway-workers.js';
 
 export interface GatewayCommandOptions {
   mappings: string[];
@@ -196,6 +197,13 @@ interface RawOptions {
   tlsCert?: string;
   tlsKey?: string;
   watch?: boolean;
+  workers: number;
+}
+
+function parseWorkers(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`--workers takes 1 to 64 (got ${v})`);
+  return n;
 }
 
 async function tlsOption(o: RawOptions): Promise<TlsOption | undefined> {
@@ -222,22 +230,43 @@ export function registerGatewayCommand(program: Command): void {
     .option('--tls-cert <file>', 'TLS certificate (PEM)')
     .option('--tls-key <file>', 'TLS private key (PEM)')
     .option('-w, --watch', 'rebuild and swap the route table when the files change', false)
+    .option(
+      '--workers <n>',
+      'gateway processes sharing the ports (node:cluster); breakers and /metrics are per worker',
+      parseWorkers,
+      1,
+    )
     .action(async (raw: RawOptions) => {
+      if (raw.workers > 1 && !isGatewayWorker()) {
+        runGatewayPrimary(
+          raw.workers,
+          (l) => process.stdout.write(`${l}\n`),
+          (l) => process.stderr.write(`${l}\n`),
+        );
+        return;
+      }
+      const worker = isGatewayWorker();
+      const announced: string[] = [];
       let running: RunningGateway;
       try {
         const tls = await tlsOption(raw);
-        running = await runGateway({
-          mappings: raw.mappings,
-          ambassadorId: raw.ambassadorId,
-          ...(raw.port === undefined ? {} : { port: raw.port }),
-          adminPort: raw.adminPort,
-          host: raw.host,
-          ...(tls ? { tls } : {}),
-          watch: raw.watch === true,
-        });
+        running = await runGateway(
+          {
+            mappings: raw.mappings,
+            ambassadorId: raw.ambassadorId,
+            ...(raw.port === undefined ? {} : { port: raw.port }),
+            adminPort: raw.adminPort,
+            host: raw.host,
+            ...(tls ? { tls } : {}),
+            watch: raw.watch === true,
+          },
+          worker ? (l) => announced.push(l) : undefined,
+        );
       } catch (e) {
         process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
         process.exitCode = 1;
+        // A cluster worker's IPC channel would keep it alive.
+        if (worker) process.exit(1);
         return;
       }
       const stop = () => {
@@ -251,5 +280,6 @@ export function registerGatewayCommand(program: Command): void {
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      if (worker) announceWorker(announced);
     });
 }
