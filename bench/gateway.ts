@@ -11,7 +11,9 @@
  * (proxy and upstreams) on CPU 1. Runs alternate between setups, R rounds;
  * figures are medians, ratios are medians of per-round ratios. CPU per
  * request comes from /proc/<pid>/stat of the proxy's process group over the
- * run; RSS from /proc/<pid>/status after it.
+ * run; RSS from /proc/<pid>/status after it. Last, not pinned: sdep with
+ * one process and with `--workers 2` (node:cluster) against nginx with one
+ * and two workers, to show what a second process buys on 2 CPUs.
  */
 import type { ChildProcess } from 'node:child_process';
 import { selfSigned } from './lib/cert.js';
@@ -22,7 +24,7 @@ import { requireBuild, splitMappings, startGateway, startUpstreams } from './lib
 import { ensureWrk, type WrkResult, wrk } from './lib/wrk.js';
 
 const ROUNDS = argNumber('rounds', SHORT ? 1 : 3);
-const SECONDS = argNumber('duration', SHORT ? 3 : 8);
+const SECONDS = argNumber('duration', SHORT ? 3 : 6);
 const CONNS = [16, 64];
 const WRK_CPU = '0';
 const SUT_CPU = '1';
@@ -31,7 +33,7 @@ const PATH = '/api/v1.0/predictions';
 
 interface Target {
   name: string;
-  group: 'plain' | 'shadow' | 'tls';
+  group: 'plain' | 'shadow' | 'tls' | 'unpinned';
   url: string;
   /** Process group whose CPU counts as the proxy's (none for direct). */
   child: ChildProcess | undefined;
@@ -45,7 +47,13 @@ interface Sample extends WrkResult {
 async function run(t: Target, connections: number, seconds: number): Promise<Sample> {
   const pgid = t.child?.pid;
   const before = pgid === undefined ? undefined : groupStats(pgid);
-  const r = await wrk({ url: t.url, connections, seconds, body: BODY, cpu: WRK_CPU });
+  const r = await wrk({
+    url: t.url,
+    connections,
+    seconds,
+    body: BODY,
+    cpu: t.group === 'unpinned' ? undefined : WRK_CPU,
+  });
   const after = pgid === undefined ? undefined : groupStats(pgid);
   const cpu =
     before && after ? ((after.cpuSeconds - before.cpuSeconds) * 1e6) / Math.max(1, r.requests) : Number.NaN;
@@ -93,6 +101,18 @@ async function main(): Promise<void> {
   } else {
     console.log('# openssl failed: TLS rows skipped');
   }
+  // Multi-process rows, not pinned (both CPUs for the system under test; wrk competes): own upstreams.
+  const freeUps = await startUpstreams(2);
+  const freeSplit: [number, number] = [freeUps.ports[0]!, freeUps.ports[1]!];
+  const sdep1 = await startGateway({ mappings: splitMappings(freeSplit) });
+  add('unpinned: sdep', 'unpinned', 'http', sdep1.port, sdep1.child);
+  const sdep2 = await startGateway({ mappings: splitMappings(freeSplit), flags: ['--workers', '2'] });
+  add('unpinned: sdep --workers 2', 'unpinned', 'http', sdep2.port, sdep2.child);
+  const nginx1 = await startNginx({ upstreams: freeSplit });
+  if (nginx1) add('unpinned: nginx 1 worker', 'unpinned', 'http', nginx1.port, nginx1.child);
+  const nginx2 = await startNginx({ upstreams: freeSplit, workers: 2 });
+  if (nginx2) add('unpinned: nginx 2 workers', 'unpinned', 'http', nginx2.port, nginx2.child);
+
   if (!nginx) console.log('# nginx missing and not installable: nginx rows skipped');
   if (!haproxy) console.log('# haproxy missing and not installable: HAProxy rows skipped');
 
@@ -239,6 +259,20 @@ async function main(): Promise<void> {
     check(`TLS throughput sdep/haproxy @${c}`, ratio('sdep TLS', 'haproxy TLS', c, rps), 'report', undefined);
   }
   check('TLS CPU/request sdep/nginx @16', ratio('sdep TLS', 'nginx TLS', 16, cpu), 'report', undefined);
+  for (const c of CONNS) {
+    check(
+      `unpinned throughput sdep --workers 2 / sdep @${c}`,
+      ratio('unpinned: sdep --workers 2', 'unpinned: sdep', c, rps),
+      'report',
+      undefined,
+    );
+    check(
+      `unpinned throughput sdep --workers 2 / nginx 2 workers @${c}`,
+      ratio('unpinned: sdep --workers 2', 'unpinned: nginx 2 workers', c, rps),
+      'report',
+      undefined,
+    );
+  }
   console.log('');
   console.log(table(['ratio (median of per-round ratios)', 'value', 'target', ''], checks));
   pem?.dispose();

@@ -17,6 +17,8 @@ export interface PeerOptions {
   /** nginx only: mirror every request to this port. */
   mirror?: number | undefined;
   cpu?: string | undefined;
+  /** nginx worker processes (default 1). */
+  workers?: number;
 }
 
 export interface Peer {
@@ -39,7 +41,7 @@ export function nginxConfig(dir: string, port: number, o: PeerOptions): string {
     o.mirror === undefined
       ? ''
       : `      mirror /__mirror;\n      mirror_request_body on;\n    }\n    location = /__mirror {\n      internal;\n      proxy_pass http://shadow$request_uri;\n      proxy_http_version 1.1;\n      proxy_set_header Connection "";\n`;
-  return `worker_processes 1;
+  return `worker_processes ${o.workers ?? 1};
 daemon off;
 master_process on;
 pid ${dir}/nginx.pid;
