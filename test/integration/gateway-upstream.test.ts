@@ -312,3 +312,32 @@ test('a request body over 1 MiB is streamed through and not retried', async () =
   assert.equal(small.status, 503);
   assert.equal(calls, 4, 'a small body is retried twice');
 });
+
+test('request bodies arrive whole on both sides of the 64 KiB buffering threshold, with and without content-length', async () => {
+  const u = await upstream('sizes', (s, res) => {
+    res.end(
+      JSON.stringify({
+        len: s.body.length,
+        cl: s.headers['content-length'] ?? null,
+        te: s.headers['transfer-encoding'] ?? null,
+      }),
+    );
+  });
+  const g = await gateway([mapping('m', '/sizes/', u.address)]);
+  for (const n of [0, 1, 64 * 1024, 64 * 1024 + 1, 300 * 1024]) {
+    const body = Buffer.alloc(n, 'b');
+    const r = await request(g.base, '/sizes/x', { method: 'POST', body });
+    assert.equal(r.status, 200);
+    const seen = JSON.parse(r.body) as { len: number; cl: string | null };
+    assert.equal(seen.len, n, `${n} bytes arrive`);
+    assert.equal(seen.cl, String(n), `${n} bytes: content-length kept`);
+    if (n > 0) {
+      const chunked = await request(g.base, '/sizes/x', {
+        method: 'POST',
+        body,
+        headers: { 'transfer-encoding': 'chunked' },
+      });
+      assert.equal((JSON.parse(chunked.body) as { len: number }).len, n, `${n} bytes chunked arrive`);
+    }
+  }
+});
