@@ -16,7 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import onnxProto from 'onnx-proto';
+import { logisticRegressionModel } from '../test/fixtures/logreg-onnx.js';
 import { groupStats, installCleanup, start, stopAll, waitForHttp, waitForLine } from './lib/proc.js';
 import { argNumber, environment, f, int, SHORT, table } from './lib/report.js';
 import { CLI, ROOT, requireBuild } from './lib/sdep.js';
@@ -27,38 +27,6 @@ const CONCURRENCIES = SHORT ? [1, 16] : [1, 16, 64];
 const SECONDS = argNumber('duration', SHORT ? 3 : 6);
 const SEED = seedBody();
 const ONNX_BODY = JSON.stringify({ data: { tensor: { shape: [1, 3], values: [1, 2, 3] } } });
-
-function onnxModel(): Uint8Array {
-  const { onnx } = onnxProto;
-  const F = onnx.TensorProto.DataType.FLOAT;
-  const tensorType = (dims: (number | string)[]) =>
-    onnx.TypeProto.create({
-      tensorType: {
-        elemType: F,
-        shape: { dim: dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d })) },
-      },
-    });
-  const model = onnx.ModelProto.create({
-    irVersion: 7,
-    opsetImport: [{ domain: '', version: 13 }],
-    producerName: 'sdep-bench',
-    graph: {
-      name: 'logreg',
-      node: [
-        { opType: 'MatMul', input: ['X', 'W'], output: ['XW'], name: 'matmul' },
-        { opType: 'Add', input: ['XW', 'B'], output: ['Z'], name: 'add' },
-        { opType: 'Sigmoid', input: ['Z'], output: ['proba'], name: 'sigmoid' },
-      ],
-      initializer: [
-        { name: 'W', dataType: F, dims: [3, 1], floatData: [0.5, -1.25, 2] },
-        { name: 'B', dataType: F, dims: [1], floatData: [0.1] },
-      ],
-      input: [{ name: 'X', type: tensorType(['N', 3]) }],
-      output: [{ name: 'proba', type: tensorType(['N', 1]) }],
-    },
-  });
-  return onnx.ModelProto.encode(model).finish();
-}
 
 interface Started {
   child: ChildProcess;
@@ -116,7 +84,7 @@ async function main(): Promise<void> {
   ensureWrk();
   const dir = mkdtempSync(join(tmpdir(), 'sdep-bench-unit-'));
   try {
-    writeFileSync(join(dir, 'logreg.onnx'), onnxModel());
+    writeFileSync(join(dir, 'logreg.onnx'), logisticRegressionModel());
     writeFileSync(
       join(dir, 'onnx.yaml'),
       `apiVersion: machinelearning.seldon.io/v1
