@@ -1,312 +1,285 @@
 /**
- * Gateway benchmark (not part of `npm test`): `npx tsx bench/gateway.ts [--install] [--duration=S]`.
+ * Gateway vs peers (not part of `npm test`): `npx tsx bench/gateway.ts [--short] [--rounds=N] [--duration=S]`.
  *
- * Two identical node:http upstreams (one child process). Measures req/s and
- * p50/p99 of a small JSON POST at 16 connections for: direct to one
- * upstream; through sdep's gateway (child process) with a 75/25 weighted
- * route; through nginx (one worker, weighted upstream 3:1, keep-alive) when
- * installed (`--install` tries `apt-get install -y nginx`). Load comes from
- * autocannon (or wrk when present) in its own process. Prints the ratios
- * sdep/nginx and sdep vs direct.
+ * The same 75/25 weighted route to two identical node:http upstreams through
+ * (a) nothing (direct to one upstream), (b) `sdep gateway` (compiled CLI),
+ * (c) nginx (one worker, weight 3:1, keep-alive upstreams), (d) HAProxy (one
+ * thread, weighted servers, http-reuse always); then with a shadow of every
+ * request (sdep, nginx `mirror`), and with TLS on the listener. Load from wrk
+ * -t1 at 16 and 64 connections (and 1, for the added p50 per hop). Pinned
+ * when taskset and 2 CPUs are there: wrk on CPU 0, everything under test
+ * (proxy and upstreams) on CPU 1. Runs alternate between setups, R rounds;
+ * figures are medians, ratios are medians of per-round ratios. CPU per
+ * request comes from /proc/<pid>/stat of the proxy's process group over the
+ * run; RSS from /proc/<pid>/status after it. Last, not pinned: sdep with
+ * one process and with `--workers 2` (node:cluster) against nginx with one
+ * and two workers, to show what a second process buys on 2 CPUs.
  */
-import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import type { ChildProcess } from 'node:child_process';
+import { selfSigned } from './lib/cert.js';
+import { startHaproxy, startNginx } from './lib/peers.js';
+import { canPin, groupStats, installCleanup, stopAll } from './lib/proc.js';
+import { argNumber, environment, f, int, median, SHORT, table } from './lib/report.js';
+import { requireBuild, splitMappings, startGateway, startUpstreams } from './lib/sdep.js';
+import { ensureWrk, type WrkResult, wrk } from './lib/wrk.js';
 
-const SELF = fileURLToPath(import.meta.url);
-const ROOT = join(dirname(SELF), '..');
-const CONNECTIONS = 16;
+const ROUNDS = argNumber('rounds', SHORT ? 1 : 3);
+const SECONDS = argNumber('duration', SHORT ? 3 : 6);
+const CONNS = [16, 64];
+const WRK_CPU = '0';
+const SUT_CPU = '1';
 const BODY = JSON.stringify({ data: { names: ['a', 'b'], ndarray: [[1.0, 2.0]] } });
-const RESPONSE = JSON.stringify({ data: { names: ['t:0'], ndarray: [[0.5]] }, meta: {} });
+const PATH = '/api/v1.0/predictions';
 
-const args = process.argv.slice(2);
-const role = args.find((a) => a.startsWith('--role='))?.slice(7);
-const duration = Number(args.find((a) => a.startsWith('--duration='))?.slice(11) ?? 8);
-
-if (role === 'upstreams') await runUpstreams();
-else if (role === 'gateway') await runGateway(args);
-else await main();
-
-// --- child roles ---
-
-async function runUpstreams(): Promise<void> {
-  const ports: number[] = [];
-  for (let i = 0; i < 2; i++) {
-    const server = http.createServer((req, res) => {
-      req.on('data', noop);
-      req.on('end', () => {
-        res.writeHead(200, {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(RESPONSE),
-        });
-        res.end(RESPONSE);
-      });
-    });
-    server.keepAliveTimeout = 60_000;
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    ports.push((server.address() as AddressInfo).port);
-  }
-  process.stdout.write(`${JSON.stringify({ ports })}\n`);
-}
-
-async function runGateway(argv: string[]): Promise<void> {
-  const ports = argv
-    .find((a) => a.startsWith('--upstreams='))!
-    .slice(12)
-    .split(',');
-  const { createGateway, createLiteralResolver } = await import('../src/gateway/index.js');
-  const { buildRouteTable } = await import('../src/routing/index.js');
-  const gateway = createGateway({ resolver: createLiteralResolver() });
-  gateway.setTable(
-    buildRouteTable(
-      [
-        { name: 'main', prefix: '/', rewrite: '', service: `127.0.0.1:${ports[0]}`, weight: 75 },
-        { name: 'canary', prefix: '/', rewrite: '', service: `127.0.0.1:${ports[1]}`, weight: 25 },
-      ],
-      { ambassadorId: 'default' },
-    ),
-  );
-  const addr = await gateway.listen(0, '127.0.0.1');
-  process.stdout.write(`${JSON.stringify({ port: addr.port })}\n`);
-}
-
-// --- orchestration ---
-
-interface Result {
+interface Target {
   name: string;
-  rps: number;
-  p50: number;
-  p99: number;
-  errors: number;
+  group: 'plain' | 'shadow' | 'tls' | 'unpinned';
+  url: string;
+  /** Process group whose CPU counts as the proxy's (none for direct). */
+  child: ChildProcess | undefined;
 }
 
-function noop(): void {}
+interface Sample extends WrkResult {
+  cpuUsPerReq: number;
+  rssMb: number;
+}
 
-function firstLine(child: ChildProcess): Promise<Record<string, unknown>> {
-  return new Promise((resolve, reject) => {
-    let buf = '';
-    const t = setTimeout(() => reject(new Error('child did not start in 60 s')), 60_000);
-    child.stdout!.on('data', (c: Buffer) => {
-      buf += c.toString();
-      const nl = buf.indexOf('\n');
-      if (nl >= 0) {
-        clearTimeout(t);
-        resolve(JSON.parse(buf.slice(0, nl)) as Record<string, unknown>);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`child exited with ${code}`)));
+async function run(t: Target, connections: number, seconds: number): Promise<Sample> {
+  const pgid = t.child?.pid;
+  const before = pgid === undefined ? undefined : groupStats(pgid);
+  const r = await wrk({
+    url: t.url,
+    connections,
+    seconds,
+    body: BODY,
+    cpu: t.group === 'unpinned' ? undefined : WRK_CPU,
   });
-}
-
-function startChild(childArgs: string[]): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', SELF, ...childArgs], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-}
-
-function has(cmd: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
-
-async function waitForPort(port: number, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = net.connect(port, '127.0.0.1');
-      s.once('connect', () => {
-        s.destroy();
-        resolve(true);
-      });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`nothing listening on ${port}`);
-}
-
-function load(name: string, url: string, seconds: number): Result {
-  if (has('wrk')) return loadWrk(name, url, seconds);
-  const out = execFileSync(
-    process.execPath,
-    [
-      join(ROOT, 'node_modules/autocannon/autocannon.js'),
-      '-c',
-      String(CONNECTIONS),
-      '-d',
-      String(seconds),
-      '-m',
-      'POST',
-      '-H',
-      'content-type=application/json',
-      '-b',
-      BODY,
-      '--json',
-      url,
-    ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 64 * 1024 * 1024 },
-  );
-  const r = JSON.parse(out) as {
-    requests: { average: number };
-    latency: { p50: number; p99: number };
-    errors: number;
-    non2xx: number;
-    timeouts: number;
-  };
-  return {
-    name,
-    rps: r.requests.average,
-    p50: r.latency.p50,
-    p99: r.latency.p99,
-    errors: r.errors + r.non2xx + r.timeouts,
-  };
-}
-
-function loadWrk(name: string, url: string, seconds: number): Result {
-  const dir = mkdtempSync(join(tmpdir(), 'sdep-wrk-'));
-  const script = join(dir, 'post.lua');
-  writeFileSync(
-    script,
-    `wrk.method = "POST"\nwrk.body = ${JSON.stringify(BODY)}\nwrk.headers["content-type"] = "application/json"\n` +
-      'done = function(summary, latency, requests)\n' +
-      '  io.write(string.format("JSON {\\"rps\\":%f,\\"p50\\":%f,\\"p99\\":%f,\\"errors\\":%d}\\n", ' +
-      'summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000, ' +
-      'summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status + summary.errors.timeout))\n' +
-      'end\n',
-  );
-  try {
-    const out = execFileSync('wrk', ['-t1', `-c${CONNECTIONS}`, `-d${seconds}s`, '-s', script, url], {
-      encoding: 'utf8',
-    });
-    const line = out.split('\n').find((l) => l.startsWith('JSON '))!;
-    const r = JSON.parse(line.slice(5)) as Omit<Result, 'name'>;
-    return { name, ...r };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-function measure(name: string, url: string): Result {
-  load(name, url, 1); // warm-up: connections, JIT
-  return load(name, url, duration);
-}
-
-function nginxConfig(dir: string, port: number, upstreams: number[]): string {
-  return `worker_processes 1;
-daemon off;
-pid ${dir}/nginx.pid;
-error_log ${dir}/error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path ${dir}/body;
-  proxy_temp_path ${dir}/proxy;
-  fastcgi_temp_path ${dir}/fastcgi;
-  uwsgi_temp_path ${dir}/uwsgi;
-  scgi_temp_path ${dir}/scgi;
-  upstream split {
-    server 127.0.0.1:${upstreams[0]} weight=3;
-    server 127.0.0.1:${upstreams[1]} weight=1;
-    keepalive 64;
-  }
-  server {
-    listen 127.0.0.1:${port};
-    location / {
-      proxy_pass http://split;
-      proxy_http_version 1.1;
-      proxy_set_header Connection "";
-    }
-  }
-}
-`;
+  const after = pgid === undefined ? undefined : groupStats(pgid);
+  const cpu =
+    before && after ? ((after.cpuSeconds - before.cpuSeconds) * 1e6) / Math.max(1, r.requests) : Number.NaN;
+  return { ...r, cpuUsPerReq: cpu, rssMb: after?.rssMb ?? Number.NaN };
 }
 
 async function main(): Promise<void> {
-  const children: ChildProcess[] = [];
-  const cleanup: (() => void)[] = [];
-  const stop = () => {
-    for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-    for (const f of cleanup) f();
-  };
-  process.on('SIGINT', () => {
-    stop();
-    process.exit(130);
-  });
-  try {
-    if (!has('nginx') && args.includes('--install')) {
-      console.log('installing nginx (apt-get) ...');
-      spawnSync(
-        'sh',
-        ['-c', 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx'],
-        {
-          stdio: 'inherit',
-        },
-      );
-    }
-    const ups = startChild(['--role=upstreams']);
-    children.push(ups);
-    const { ports } = (await firstLine(ups)) as { ports: number[] };
-    const gw = startChild(['--role=gateway', `--upstreams=${ports.join(',')}`]);
-    children.push(gw);
-    const { port: gwPort } = (await firstLine(gw)) as { port: number };
+  installCleanup(SHORT ? 600 : 1800);
+  requireBuild();
+  ensureWrk();
+  const pem = selfSigned();
+  const ups = await startUpstreams(3, SUT_CPU);
+  const [a, b, shadow] = ups.ports as [number, number, number];
+  const split: [number, number] = [a, b];
+  const targets: Target[] = [
+    { name: 'direct', group: 'plain', url: `http://127.0.0.1:${a}${PATH}`, child: undefined },
+  ];
+  const add = (name: string, group: Target['group'], scheme: string, port: number, child: ChildProcess) =>
+    targets.push({ name, group, url: `${scheme}://127.0.0.1:${port}${PATH}`, child });
 
-    console.log(
-      `load: ${has('wrk') ? 'wrk' : 'autocannon'}, ${CONNECTIONS} connections, ${duration} s, POST ${BODY.length} B JSON`,
-    );
-    const results: Result[] = [];
-    results.push(measure('direct (one upstream)', `http://127.0.0.1:${ports[0]}/api/v1.0/predictions`));
-    results.push(measure('sdep gateway 75/25', `http://127.0.0.1:${gwPort}/api/v1.0/predictions`));
+  const sdep = await startGateway({ mappings: splitMappings(split), cpu: SUT_CPU });
+  add('sdep', 'plain', 'http', sdep.port, sdep.child);
+  const nginx = await startNginx({ upstreams: split, cpu: SUT_CPU });
+  if (nginx) add('nginx', 'plain', 'http', nginx.port, nginx.child);
+  const haproxy = await startHaproxy({ upstreams: split, cpu: SUT_CPU });
+  if (haproxy) add('haproxy', 'plain', 'http', haproxy.port, haproxy.child);
 
-    let nginx: Result | undefined;
-    if (has('nginx')) {
-      const dir = mkdtempSync(join(tmpdir(), 'sdep-nginx-'));
-      cleanup.push(() => rmSync(dir, { recursive: true, force: true }));
-      const port = await freePort();
-      writeFileSync(join(dir, 'nginx.conf'), nginxConfig(dir, port, ports));
-      const ng = spawn('nginx', ['-c', join(dir, 'nginx.conf'), '-p', dir], {
-        stdio: ['ignore', 'ignore', 'inherit'],
-      });
-      children.push(ng);
-      await waitForPort(port, 10_000);
-      nginx = measure('nginx 75/25 (1 worker)', `http://127.0.0.1:${port}/api/v1.0/predictions`);
-      results.push(nginx);
-    } else {
-      console.log('nginx is not installed: run with --install to compare (apt-get install -y nginx)');
-    }
+  const sdepShadow = await startGateway({ mappings: splitMappings(split, shadow), cpu: SUT_CPU });
+  add('sdep + shadow', 'shadow', 'http', sdepShadow.port, sdepShadow.child);
+  const nginxShadow = await startNginx({ upstreams: split, mirror: shadow, cpu: SUT_CPU });
+  if (nginxShadow) add('nginx + mirror', 'shadow', 'http', nginxShadow.port, nginxShadow.child);
 
-    console.log('');
-    console.log('| setup | req/s | p50 ms | p99 ms | errors |');
-    console.log('|---|---:|---:|---:|---:|');
-    for (const r of results) {
-      console.log(
-        `| ${r.name} | ${Math.round(r.rps)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.errors} |`,
-      );
-    }
-    const [direct, sdep] = results as [Result, Result];
-    console.log('');
-    console.log(
-      `sdep vs direct: ${(sdep.rps / direct.rps).toFixed(2)}x throughput, p50 +${(sdep.p50 - direct.p50).toFixed(2)} ms`,
-    );
-    if (nginx) {
-      console.log(
-        `sdep/nginx: ${(sdep.rps / nginx.rps).toFixed(2)}x throughput (target >= 0.6x), p50 ${sdep.p50.toFixed(2)} vs ${nginx.p50.toFixed(2)} ms`,
-      );
-    }
-  } finally {
-    stop();
+  if (pem) {
+    const sdepTls = await startGateway({
+      mappings: splitMappings(split),
+      cpu: SUT_CPU,
+      flags: ['--tls-cert', pem.certFile, '--tls-key', pem.keyFile],
+    });
+    add('sdep TLS', 'tls', 'https', sdepTls.port, sdepTls.child);
+    const tls = { cert: pem.cert, key: pem.key };
+    const nginxTls = await startNginx({ upstreams: split, tls, cpu: SUT_CPU });
+    if (nginxTls) add('nginx TLS', 'tls', 'https', nginxTls.port, nginxTls.child);
+    const haproxyTls = await startHaproxy({ upstreams: split, tls, cpu: SUT_CPU });
+    if (haproxyTls) add('haproxy TLS', 'tls', 'https', haproxyTls.port, haproxyTls.child);
+  } else {
+    console.log('# openssl failed: TLS rows skipped');
   }
+  // Multi-process rows, not pinned (both CPUs for the system under test; wrk competes): own upstreams.
+  const freeUps = await startUpstreams(2);
+  const freeSplit: [number, number] = [freeUps.ports[0]!, freeUps.ports[1]!];
+  const sdep1 = await startGateway({ mappings: splitMappings(freeSplit) });
+  add('unpinned: sdep', 'unpinned', 'http', sdep1.port, sdep1.child);
+  const sdep2 = await startGateway({ mappings: splitMappings(freeSplit), flags: ['--workers', '2'] });
+  add('unpinned: sdep --workers 2', 'unpinned', 'http', sdep2.port, sdep2.child);
+  const nginx1 = await startNginx({ upstreams: freeSplit });
+  if (nginx1) add('unpinned: nginx 1 worker', 'unpinned', 'http', nginx1.port, nginx1.child);
+  const nginx2 = await startNginx({ upstreams: freeSplit, workers: 2 });
+  if (nginx2) add('unpinned: nginx 2 workers', 'unpinned', 'http', nginx2.port, nginx2.child);
+
+  if (!nginx) console.log('# nginx missing and not installable: nginx rows skipped');
+  if (!haproxy) console.log('# haproxy missing and not installable: HAProxy rows skipped');
+
+  console.log(`# ${environment()}`);
+  console.log(
+    `# wrk -t1, ${SECONDS} s per run, ${ROUNDS} round(s), POST ${BODY.length} B JSON; ${canPin ? 'pinned: wrk on CPU 0, proxies + upstreams on CPU 1' : 'NOT pinned (taskset or a 2nd CPU missing)'}`,
+  );
+  for (const t of targets) await run(t, 64, SHORT ? 1 : 2); // warm-up: connections, JIT
+
+  const samples = new Map<string, Sample[]>();
+  const key = (name: string, c: number) => `${name}@${c}`;
+  const push = (k: string, s: Sample) => {
+    const l = samples.get(k) ?? [];
+    l.push(s);
+    samples.set(k, l);
+  };
+  const latencyTargets = targets.filter((t) => t.group === 'plain');
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const c of [...CONNS, 1]) {
+      const list = c === 1 ? latencyTargets : targets;
+      // Rotate the order each round so no setup always runs first or last.
+      const order = list.map((_, i) => list[(i + round) % list.length]!);
+      for (const t of order) push(key(t.name, c), await run(t, c, SECONDS));
+    }
+    console.error(`# round ${round + 1}/${ROUNDS} done`);
+  }
+
+  const rows: (string | number)[][] = [];
+  for (const c of [1, ...CONNS]) {
+    for (const t of c === 1 ? latencyTargets : targets) {
+      const s = samples.get(key(t.name, c))!;
+      const m = (pick: (x: Sample) => number) => median(s.map(pick));
+      rows.push([
+        t.name,
+        c,
+        int(m((x) => x.rps)),
+        f(
+          m((x) => x.mean),
+          3,
+        ),
+        f(
+          m((x) => x.p50),
+          3,
+        ),
+        f(
+          m((x) => x.p99),
+          3,
+        ),
+        f(
+          m((x) => x.cpuUsPerReq),
+          1,
+        ),
+        f(
+          m((x) => x.rssMb),
+          0,
+        ),
+        s.reduce((n, x) => n + x.errors, 0),
+      ]);
+    }
+  }
+  console.log('');
+  console.log(
+    table(
+      [
+        'setup',
+        'conns',
+        'req/s',
+        'mean ms',
+        'p50 ms',
+        'p99 ms',
+        'proxy CPU µs/req',
+        'proxy RSS MB',
+        'errors',
+      ],
+      rows,
+    ),
+  );
+
+  /** Median over rounds of a per-round ratio. */
+  const ratio = (x: string, y: string, c: number, pick: (s: Sample) => number) => {
+    const xs = samples.get(key(x, c));
+    const ys = samples.get(key(y, c));
+    if (!xs || !ys) return Number.NaN;
+    return median(xs.map((s, i) => pick(s) / pick(ys[i]!)));
+  };
+  const diff = (x: string, y: string, c: number, pick: (s: Sample) => number) => {
+    const xs = samples.get(key(x, c));
+    const ys = samples.get(key(y, c));
+    if (!xs || !ys) return Number.NaN;
+    return median(xs.map((s, i) => pick(s) - pick(ys[i]!)));
+  };
+  const rps = (s: Sample) => s.rps;
+  const cpu = (s: Sample) => s.cpuUsPerReq;
+  const p50 = (s: Sample) => s.p50;
+  const p99 = (s: Sample) => s.p99;
+  const checks: (string | number)[][] = [];
+  const check = (what: string, value: number, target: string, ok: boolean | undefined, digits = 2) =>
+    checks.push([
+      what,
+      f(value, digits),
+      target,
+      ok === undefined || Number.isNaN(value) ? '-' : ok ? 'met' : 'MISSED',
+    ]);
+  for (const c of CONNS) {
+    const r = ratio('sdep', 'nginx', c, rps);
+    check(
+      `throughput sdep/nginx @${c}`,
+      r,
+      c === 16 ? '>= 0.8 (issue 4: >= 0.6)' : 'report',
+      c === 16 ? r >= 0.8 : undefined,
+    );
+    check(`throughput sdep/haproxy @${c}`, ratio('sdep', 'haproxy', c, rps), 'report', undefined);
+    const cr = ratio('sdep', 'nginx', c, cpu);
+    check(
+      `CPU/request sdep/nginx @${c}`,
+      cr,
+      c === 16 ? '<= 1.5' : 'report',
+      c === 16 ? cr <= 1.5 : undefined,
+    );
+    check(`CPU/request sdep/haproxy @${c}`, ratio('sdep', 'haproxy', c, cpu), 'report', undefined);
+  }
+  const added = diff('sdep', 'direct', 1, p50);
+  check('added p50 sdep @1 (ms)', added, '<= 0.1', added <= 0.1, 3);
+  check('added p50 nginx @1 (ms)', diff('nginx', 'direct', 1, p50), 'report', undefined, 3);
+  check('added p50 haproxy @1 (ms)', diff('haproxy', 'direct', 1, p50), 'report', undefined, 3);
+  const added16 = diff('sdep', 'direct', 16, p50);
+  check('added p50 sdep @16 (ms)', added16, '< 1 (issue 4)', added16 < 1, 3);
+  const sh = ratio('sdep + shadow', 'sdep', 16, cpu);
+  check('shadow: sdep CPU/request with/without @16', sh, '<= 1.5', sh <= 1.5);
+  check(
+    'shadow: sdep main-path p99 with/without @16',
+    ratio('sdep + shadow', 'sdep', 16, p99),
+    '~1 (noise)',
+    undefined,
+  );
+  check(
+    'shadow: nginx CPU/request with/without @16',
+    ratio('nginx + mirror', 'nginx', 16, cpu),
+    'report',
+    undefined,
+  );
+  for (const c of CONNS) {
+    check(`TLS throughput sdep/nginx @${c}`, ratio('sdep TLS', 'nginx TLS', c, rps), 'report', undefined);
+    check(`TLS throughput sdep/haproxy @${c}`, ratio('sdep TLS', 'haproxy TLS', c, rps), 'report', undefined);
+  }
+  check('TLS CPU/request sdep/nginx @16', ratio('sdep TLS', 'nginx TLS', 16, cpu), 'report', undefined);
+  for (const c of CONNS) {
+    check(
+      `unpinned throughput sdep --workers 2 / sdep @${c}`,
+      ratio('unpinned: sdep --workers 2', 'unpinned: sdep', c, rps),
+      'report',
+      undefined,
+    );
+    check(
+      `unpinned throughput sdep --workers 2 / nginx 2 workers @${c}`,
+      ratio('unpinned: sdep --workers 2', 'unpinned: nginx 2 workers', c, rps),
+      'report',
+      undefined,
+    );
+  }
+  console.log('');
+  console.log(table(['ratio (median of per-round ratios)', 'value', 'target', ''], checks));
+  pem?.dispose();
+}
+
+try {
+  await main();
+} finally {
+  await stopAll();
 }

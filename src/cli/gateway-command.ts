@@ -7,7 +7,6 @@
 import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { watch } from 'chokidar';
 import type { Command } from 'commander';
 import { loadMappings } from '../ambassador/load-mappings.js';
 import { readResourceFiles } from '../api/resource-files.js';
@@ -35,6 +34,7 @@ import {
   shadowComparisonRecorder,
 } from '../metrics/index.js';
 import { buildRouteTable, type RouteTable } from '../routing/index.js';
+import { announceWorker, isGatewayWorker, runGatewayPrimary } from './gateway-workers.js';
 
 export interface GatewayCommandOptions {
   mappings: string[];
@@ -156,7 +156,7 @@ export async function runGateway(
     throw e;
   }
 
-  let watcher: ReturnType<typeof watch> | undefined;
+  let watcher: import('chokidar').FSWatcher | undefined;
   let timer: NodeJS.Timeout | undefined;
   let reloading: Promise<void> = Promise.resolve();
   let closed = false;
@@ -176,6 +176,8 @@ export async function runGateway(
     for (const line of routeSummary(next.table)) out(line);
   };
   if (opts.watch) {
+    // Loaded only with --watch (memory the plain gateway does not need).
+    const { watch } = await import('chokidar');
     watcher = watch(opts.mappings, { ignoreInitial: true });
     watcher.on('all', () => {
       // Editors write in bursts: settle, then rebuild once, one rebuild at a time.
@@ -231,6 +233,13 @@ interface RawOptions {
   tlsCert?: string;
   tlsKey?: string;
   watch?: boolean;
+  workers: number;
+}
+
+function parseWorkers(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`--workers takes 1 to 64 (got ${v})`);
+  return n;
 }
 
 async function tlsOption(o: RawOptions): Promise<TlsOption | undefined> {
@@ -262,25 +271,46 @@ export function registerGatewayCommand(program: Command): void {
     .option('--tls-cert <file>', 'TLS certificate (PEM)')
     .option('--tls-key <file>', 'TLS private key (PEM)')
     .option('-w, --watch', 'rebuild and swap the route table when the files change', false)
+    .option(
+      '--workers <n>',
+      'gateway processes sharing the ports (node:cluster); breakers and /metrics are per worker',
+      parseWorkers,
+      1,
+    )
     .action(async (raw: RawOptions) => {
+      if (raw.workers > 1 && !isGatewayWorker()) {
+        runGatewayPrimary(
+          raw.workers,
+          (l) => process.stdout.write(`${l}\n`),
+          (l) => process.stderr.write(`${l}\n`),
+        );
+        return;
+      }
+      const worker = isGatewayWorker();
+      const announced: string[] = [];
       let running: RunningGateway;
       try {
         const tls = await tlsOption(raw);
         const adminToken = await resolveAdminToken(raw.adminTokenFile);
-        running = await runGateway({
-          mappings: raw.mappings,
-          ambassadorId: raw.ambassadorId,
-          ...(raw.port === undefined ? {} : { port: raw.port }),
-          adminPort: raw.adminPort,
-          host: raw.host,
-          adminHost: raw.adminHost,
-          ...(adminToken === undefined ? {} : { adminToken }),
-          ...(tls ? { tls } : {}),
-          watch: raw.watch === true,
-        });
+        running = await runGateway(
+          {
+            mappings: raw.mappings,
+            ambassadorId: raw.ambassadorId,
+            ...(raw.port === undefined ? {} : { port: raw.port }),
+            adminPort: raw.adminPort,
+            host: raw.host,
+            adminHost: raw.adminHost,
+            ...(adminToken === undefined ? {} : { adminToken }),
+            ...(tls ? { tls } : {}),
+            watch: raw.watch === true,
+          },
+          worker ? (l) => announced.push(l) : undefined,
+        );
       } catch (e) {
         process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
         process.exitCode = 1;
+        // A cluster worker's IPC channel would keep it alive.
+        if (worker) process.exit(1);
         return;
       }
       const stop = () => {
@@ -294,5 +324,6 @@ export function registerGatewayCommand(program: Command): void {
       };
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
+      if (worker) announceWorker(announced);
     });
 }

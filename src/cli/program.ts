@@ -1,29 +1,38 @@
 import { Command } from 'commander';
-import { registerGatewayCommand } from './gateway-command.js';
-import { registerMicroserviceCommand } from './microservice-command.js';
-import { registerOperatorCommand } from './operator-command.js';
-import { registerPredictCommand } from './predict-command.js';
-import { registerRenderCommand } from './render-command.js';
-import { registerServeCommand } from './serve-command.js';
-import { registerStatusCommand } from './status-command.js';
-import { registerUnitCommand } from './unit-command.js';
-import { registerValidateCommand } from './validate-command.js';
 
-/** The `sdep` command tree. Each subcommand lives in its own file and registers itself here. */
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Each subcommand lives in its own file and registers itself. They are
+ * imported on demand: `sdep gateway` must not pay (in start-up time and
+ * resident memory) for the Kubernetes client, ONNX Runtime or gRPC stacks
+ * the other commands load.
+ */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  serve: async () => (await import('./serve-command.js')).registerServeCommand,
+  predict: async () => (await import('./predict-command.js')).registerPredictCommand,
+  status: async () => (await import('./status-command.js')).registerStatusCommand,
+  unit: async () => (await import('./unit-command.js')).registerUnitCommand,
+  gateway: async () => (await import('./gateway-command.js')).registerGatewayCommand,
+  microservice: async () => (await import('./microservice-command.js')).registerMicroserviceCommand,
+  validate: async () => (await import('./validate-command.js')).registerValidateCommand,
+  render: async () => (await import('./render-command.js')).registerRenderCommand,
+  operator: async () => (await import('./operator-command.js')).registerOperatorCommand,
+};
+
+/**
+ * The `sdep` command tree for `argv` (process.argv): only the named
+ * subcommand when argv names one, every subcommand otherwise (help, typos).
+ */
+export async function buildProgram(argv: readonly string[] = process.argv): Promise<Command> {
   const program = new Command();
   program
     .name('sdep')
     .description('Serve SeldonDeployments through an Ambassador-compatible gateway')
     .version('0.1.0');
-  registerServeCommand(program);
-  registerPredictCommand(program);
-  registerStatusCommand(program);
-  registerUnitCommand(program);
-  registerGatewayCommand(program);
-  registerMicroserviceCommand(program);
-  registerValidateCommand(program);
-  registerRenderCommand(program);
-  registerOperatorCommand(program);
+  const named = argv[2];
+  const only =
+    named !== undefined && Object.hasOwn(COMMANDS, named) ? [COMMANDS[named]!] : Object.values(COMMANDS);
+  for (const load of only) (await load())(program);
   return program;
 }

@@ -1,53 +1,27 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { statusDocument, statusPredictor } from '../../test/fixtures/status-fixtures.js';
 import { readTrafficSnapshot, TrafficHistory } from '../gateway/admin/index.js';
-import type { PredictorStatus, StatusDocument } from '../local/index.js';
 import { createGatewayMetrics, createRegistry, gatewayRequestObserver } from '../metrics/index.js';
 import { formatStatus, formatTraffic } from './status-command.js';
 
-function predictor(
-  name: string,
-  traffic: number | null,
-  clusters: string[],
-  shadow = false,
-): PredictorStatus {
-  return {
-    name,
-    traffic,
-    shadow,
-    replicas: 1,
-    readyReplicas: 1,
-    routed: true,
-    services: [],
-    clusters,
-    units: [],
-  };
-}
-
-const doc: StatusDocument = {
-  generation: 1,
-  servingGeneration: 1,
-  reconciling: false,
-  ambassadorId: 'default',
-  urls: {},
-  keptFiles: [],
-  diagnostics: [],
-  routes: [],
-  deployments: [
-    {
-      namespace: 'default',
-      name: 'example',
-      file: 'canary.yaml',
-      predictors: [predictor('main', 75, ['c_main']), predictor('canary', 25, ['c_canary'])],
-    },
-    {
-      namespace: 'default',
-      name: 'shadow-example',
-      file: 'shadow.yaml',
-      predictors: [predictor('main', null, ['c_smain']), predictor('shadow', null, ['c_shadow'], true)],
-    },
-  ],
-};
+const doc = statusDocument([
+  {
+    namespace: 'default',
+    name: 'example',
+    file: 'canary.yaml',
+    predictors: [statusPredictor('main', 75, ['c_main']), statusPredictor('canary', 25, ['c_canary'])],
+  },
+  {
+    namespace: 'default',
+    name: 'shadow-example',
+    file: 'shadow.yaml',
+    predictors: [
+      statusPredictor('main', null, ['c_smain']),
+      statusPredictor('shadow', null, ['c_shadow'], true),
+    ],
+  },
+]);
 
 test('sdep status: traffic per predictor (share of its deployment) and shadow agreement', async () => {
   const m = createGatewayMetrics(createRegistry({ defaultMetrics: false }));

@@ -17,7 +17,11 @@ export interface TableState {
 export interface GatewayMetricsSink {
   /** `flag` is Envoy's response flag ('-' when none); `seconds` is the downstream duration. */
   observeRequest(route: string, cluster: string, status: number, flag: string, seconds: number): void;
+  /** A shadow copy's fate: `ok`, `upstream_5xx`, `error`, `timeout`, `overflow`, `no_endpoint`. */
+  observeShadow?(cluster: string, outcome: ShadowOutcome): void;
 }
+
+export type ShadowOutcome = 'ok' | 'upstream_5xx' | 'error' | 'timeout' | 'overflow' | 'no_endpoint';
 
 export interface GatewayContext {
   state: TableState | undefined;

@@ -37,6 +37,9 @@ interface Tagged {
   [kExchange]?: HttpExchange;
 }
 
+/** Bodies up to this size (declared by content-length) are buffered, not streamed, upstream. */
+const SMALL_BODY = 64 * 1024;
+
 const TIMEOUT = new Error('route timeout');
 const CLIENT_GONE = new Error('downstream closed');
 
@@ -132,10 +135,13 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
     }
     const declared = this.req.headers['content-length'];
     if (
-      (route.retry !== undefined || this.mirror) &&
-      (declared === undefined || Number(declared) <= MAX_REPLAY_BODY)
+      ((route.retry !== undefined || this.mirror) &&
+        (declared === undefined || Number(declared) <= MAX_REPLAY_BODY)) ||
+      (declared !== undefined && Number(declared) <= SMALL_BODY)
     ) {
       // Replay (retry or mirror) needs the body: buffer it, up to the limit.
+      // A small body of known length is buffered too: undici then writes
+      // head and body in one corked write, without its stream-body machinery.
       (this.req as Tagged)[kExchange] = this;
       this.req.on('data', onBodyData);
       this.req.on('end', onBodyEnd);
@@ -189,6 +195,7 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
         this.url,
         this.headers,
         Buffer.isBuffer(body) ? body : null,
+        this.ctx.metrics,
       );
     }
     this.dispatchAttempt();

@@ -9,7 +9,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import { type MirrorSpec, type Route, rewritePath } from '../routing/index.js';
 import type { Cluster, EndpointState } from './cluster.js';
-import type { TableState } from './gateway-context.js';
+import type { GatewayMetricsSink, ShadowOutcome, TableState } from './gateway-context.js';
 import { type ShadowPair, shadowPairFor } from './shadow-compare.js';
 import { toShadowHeaders } from './upstream-headers.js';
 
@@ -19,12 +19,22 @@ class MirrorRequest implements Dispatcher.DispatchHandler {
   private controller: Dispatcher.DispatchController | undefined;
   private timer: NodeJS.Timeout | undefined;
   private done = false;
+  private timedOut = false;
+  private status = 0;
   private readonly pair: ShadowPair | undefined;
+  private readonly metrics: GatewayMetricsSink | undefined;
 
-  constructor(cluster: Cluster, endpoint: EndpointState, timeoutMs: number, pair: ShadowPair | undefined) {
+  constructor(
+    cluster: Cluster,
+    endpoint: EndpointState,
+    timeoutMs: number,
+    pair: ShadowPair | undefined,
+    metrics: GatewayMetricsSink | undefined,
+  ) {
     this.cluster = cluster;
     this.endpoint = endpoint;
     this.pair = pair;
+    this.metrics = metrics;
     if (timeoutMs > 0) this.timer = setTimeout(onMirrorTimeout, timeoutMs, this);
   }
 
@@ -33,6 +43,7 @@ class MirrorRequest implements Dispatcher.DispatchHandler {
   }
 
   onResponseStart(_c: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
+    this.status = status;
     this.pair?.shadowHead(status, headers);
   }
 
@@ -41,23 +52,25 @@ class MirrorRequest implements Dispatcher.DispatchHandler {
   }
 
   onResponseEnd(): void {
-    this.finish();
+    this.finish(this.status >= 500 ? 'upstream_5xx' : 'ok');
     this.pair?.shadowEnd(true);
   }
 
   onResponseError(): void {
-    this.finish();
+    this.finish(this.timedOut ? 'timeout' : 'error');
     this.pair?.shadowEnd(false);
   }
 
   timeout(): void {
     this.timer = undefined;
+    this.timedOut = true;
     this.controller?.abort(new Error('shadow request timeout'));
   }
 
-  private finish(): void {
+  private finish(outcome: ShadowOutcome): void {
     if (this.done) return;
     this.done = true;
+    this.metrics?.observeShadow?.(this.cluster.spec.name, outcome);
     if (this.timer) clearTimeout(this.timer);
     this.endpoint.active--;
     this.cluster.breaker.endRequest();
@@ -78,13 +91,18 @@ export function sendMirror(
   url: string,
   headers: IncomingHttpHeaders,
   body: Buffer | null,
+  metrics?: GatewayMetricsSink,
 ): void {
   const cluster = state.clusters.get(mirror.cluster);
   if (cluster === undefined || cluster.spec.http2) return;
-  if (!cluster.breaker.tryStartRequest()) return;
+  if (!cluster.breaker.tryStartRequest()) {
+    metrics?.observeShadow?.(cluster.spec.name, 'overflow');
+    return;
+  }
   const st = cluster.pick(undefined);
   if (st === undefined) {
     cluster.breaker.endRequest();
+    metrics?.observeShadow?.(cluster.spec.name, 'no_endpoint');
     return;
   }
   cluster.acquire();
@@ -96,7 +114,7 @@ export function sendMirror(
   }
   const pair = shadowPairFor(headers);
   pair?.mirrorSent();
-  const handler = new MirrorRequest(cluster, st, mirror.timeoutMs, pair);
+  const handler = new MirrorRequest(cluster, st, mirror.timeoutMs, pair, metrics);
   try {
     cluster.pool(st).dispatch({ path, method, headers: shadowHeaders, body }, handler);
   } catch {

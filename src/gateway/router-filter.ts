@@ -4,9 +4,10 @@
  * the request to the HTTP/1.1 exchange or the gRPC (h2) proxy. The table
  * state is read once here, so a request finishes on the table it started on.
  */
-import { matchRoute, rewritePath } from '../routing/index.js';
+import { matchRoute, rewritePath, shouldMirror } from '../routing/index.js';
 import type { DownstreamRequest, DownstreamResponse } from './downstream.js';
 import type { GatewayContext } from './gateway-context.js';
+import { sendGrpcMirror } from './grpc-mirror.js';
 import { proxyGrpc } from './grpc-proxy.js';
 import { HttpExchange } from './http-exchange.js';
 import { noHealthyUpstreamError, noRouteError, sendLocalReply } from './local-reply.js';
@@ -46,6 +47,10 @@ export function createRouterFilter(ctx: GatewayContext, proto: 'http' | 'https')
       hostRewrite: target.hostRewrite,
     });
     if (route.grpc || cluster.spec.http2) {
+      const mirror = route.mirror;
+      if (mirror !== undefined && shouldMirror(route, ctx.random() * 100)) {
+        sendGrpcMirror(state, mirror, req, method, rewritePath(url, route, mirror), headers, ctx.metrics);
+      }
       proxyGrpc(ctx, req, res, route, target, cluster, method, path, headers);
       return;
     }

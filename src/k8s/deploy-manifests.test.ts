@@ -144,7 +144,7 @@ test('RBAC: exactly the resources and verbs the operator uses (informers, server
   }
 });
 
-test('operator Deployment: flags the CLI has, leader election with several replicas, SDEP_IMAGE = its own image', () => {
+test('operator Deployment: flags the CLI has, leader election with several replicas, SDEP_IMAGE = its own image', async () => {
   const dep = find('Deployment', 'sdep-operator');
   const spec = dep.spec as {
     replicas: number;
@@ -162,7 +162,9 @@ test('operator Deployment: flags the CLI has, leader election with several repli
   assert.equal(c.image, DEFAULT_IMAGE);
   assert.equal(c.env.find((e) => e.name === 'SDEP_IMAGE')?.value, c.image);
   assert.equal(c.args[0], 'operator');
-  const cmd = buildProgram().commands.find((x) => x.name() === 'operator');
+  const cmd = (await buildProgram(['node', 'sdep', 'operator'])).commands.find(
+    (x) => x.name() === 'operator',
+  );
   assert.ok(cmd);
   const known = new Set(cmd.options.map((o) => o.long));
   for (const a of c.args.slice(1)) if (a.startsWith('--')) assert.ok(known.has(a), `unknown flag ${a}`);

@@ -38,7 +38,12 @@ test('gatewayRequestObserver counts responses and Envoy flags', async () => {
   obs.observeRequest('', '', 404, 'NR', 0.001);
   obs.observeRequest('r1', 'cluster_a', 503, 'UO', 0.001);
   obs.observeRequest('r1', 'cluster_a', 504, 'UT', 3);
+  obs.observeShadow('cluster_s', 'ok');
+  obs.observeShadow('cluster_s', 'ok');
+  obs.observeShadow('cluster_s', 'timeout');
   const text = await registry.metrics();
+  assert.match(text, /sdep_gateway_shadow_requests_total\{cluster="cluster_s",outcome="ok"\} 2/);
+  assert.match(text, /sdep_gateway_shadow_requests_total\{cluster="cluster_s",outcome="timeout"\} 1/);
   assert.match(text, /sdep_gateway_requests_total\{cluster="cluster_a",route="r1",status_class="2xx"\} 1/);
   assert.match(text, /sdep_gateway_no_route_total 1/);
   assert.match(

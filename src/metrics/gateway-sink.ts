@@ -9,6 +9,7 @@ import type { GatewayMetrics } from './gateway-metrics.js';
 
 export interface RequestObserver {
   observeRequest(route: string, cluster: string, status: number, flag: string, seconds: number): void;
+  observeShadow(cluster: string, outcome: string): void;
 }
 
 export function gatewayRequestObserver(m: GatewayMetrics): RequestObserver {
@@ -32,6 +33,9 @@ export function gatewayRequestObserver(m: GatewayMetrics): RequestObserver {
           m.connectFailures.inc({ cluster: c });
           break;
       }
+    },
+    observeShadow(cluster, outcome) {
+      m.shadowRequests.inc({ cluster: cluster || '-', outcome });
     },
   };
 }

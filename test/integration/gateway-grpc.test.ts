@@ -43,6 +43,10 @@ let gw: RunningGateway;
 let EchoCtor: grpc.ServiceClientConstructor;
 let seenMetadata: grpc.Metadata | undefined;
 const clients: grpc.Client[] = [];
+let shadowServer: grpc.Server;
+/** What the shadow server saw, and whether it has answered yet (it takes 1.5 s). */
+const shadowSeen: { text: string; requestId: string; answered: boolean }[] = [];
+const shadowOutcomes: string[] = [];
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'sdep-grpc-'));
@@ -74,17 +78,54 @@ before(async () => {
       err ? reject(err) : resolve(p),
     ),
   );
+  shadowServer = new grpc.Server();
+  shadowServer.addService(EchoCtor.service, {
+    Say(call: grpc.ServerUnaryCall<Msg, Msg>, cb: grpc.sendUnaryData<Msg>) {
+      const seen = {
+        text: call.request.text,
+        requestId: String(call.metadata.get('x-request-id')[0] ?? ''),
+        answered: false,
+      };
+      shadowSeen.push(seen);
+      setTimeout(() => {
+        seen.answered = true;
+        cb(null, { text: `shadow: ${call.request.text}` });
+      }, 1500);
+    },
+  });
+  const shadowPort = await new Promise<number>((resolve, reject) =>
+    shadowServer.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) =>
+      err ? reject(err) : resolve(p),
+    ),
+  );
   const dead = await deadPort();
-  gw = await startGateway([
-    mapping('grpc', '/sdeptest.Echo/', `127.0.0.1:${port}`, { grpc: true, rewrite: '/sdeptest.Echo/' }),
-    mapping('grpc-dead', '/sdeptest.Dead/', `127.0.0.1:${dead}`, { grpc: true, rewrite: '/sdeptest.Echo/' }),
-  ]);
+  gw = await startGateway(
+    [
+      mapping('grpc', '/sdeptest.Echo/', `127.0.0.1:${port}`, { grpc: true, rewrite: '/sdeptest.Echo/' }),
+      mapping('grpc-dead', '/sdeptest.Dead/', `127.0.0.1:${dead}`, {
+        grpc: true,
+        rewrite: '/sdeptest.Echo/',
+      }),
+      mapping('grpc-main', '/sdeptest.Mirror/', `127.0.0.1:${port}`, {
+        grpc: true,
+        rewrite: '/sdeptest.Echo/',
+      }),
+      mapping('grpc-shadow', '/sdeptest.Mirror/', `127.0.0.1:${shadowPort}`, {
+        grpc: true,
+        rewrite: '/sdeptest.Echo/',
+        shadow: true,
+        timeout_ms: 10_000,
+      }),
+    ],
+    { metrics: { observeRequest() {}, observeShadow: (_c, outcome) => shadowOutcomes.push(outcome) } },
+  );
 });
 
 after(async () => {
   for (const c of clients) c.close();
   await gw.close();
   server.forceShutdown();
+  shadowServer.forceShutdown();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -170,4 +211,33 @@ test('gRPC upstream that refuses connections: UNAVAILABLE (14)', async () => {
   );
   assert.equal(err?.code, grpc.status.UNAVAILABLE);
   assert.match(err?.details ?? '', /upstream connect error/);
+});
+
+test('gRPC shadow: the mirror gets a copy, a slow mirror does not hold the client, its answer is dropped', async () => {
+  const c = client();
+  const say = c as unknown as grpc.Client;
+  const def = EchoCtor.service.Say!;
+  const md = new grpc.Metadata();
+  md.set('x-request-id', 'grpc-shadow-1');
+  const res = await new Promise<Msg>((resolve, reject) =>
+    say.makeUnaryRequest(
+      '/sdeptest.Mirror/Say',
+      def.requestSerialize,
+      def.responseDeserialize as (b: Buffer) => Msg,
+      { text: 'copy me' },
+      md,
+      (e, r) => (e ? reject(e) : resolve(r!)),
+    ),
+  );
+  assert.equal(res.text, 'echo: copy me', "the client gets main's answer");
+  const deadline = Date.now() + 5000;
+  while (shadowSeen.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(
+    shadowSeen.map((x) => [x.text, x.requestId]),
+    [['copy me', 'grpc-shadow-1']],
+  );
+  assert.equal(shadowSeen[0]?.answered, false, 'the client had its answer before the shadow answered');
+  while (shadowOutcomes.length === 0 && Date.now() < deadline + 5000)
+    await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(shadowOutcomes, ['ok']);
 });

@@ -206,15 +206,33 @@ test('shadow: the mirror gets a copy with -shadow host, and a 5 s shadow does no
   assert.equal(copy.headers['x-request-id'], main.seen[0]!.headers['x-request-id']);
 });
 
-test('shadow errors never reach the client', async () => {
+test('shadow errors never reach the client, and each shadow copy is counted by outcome', async () => {
   const main = await upstream('main2');
+  const good = await upstream('good-shadow');
   const dead = await deadPort();
-  const g = await gateway([
-    mapping('main', '/she/', main.address),
-    mapping('mirror', '/she/', `127.0.0.1:${dead}`, { shadow: true }),
-  ]);
+  const shadows: string[] = [];
+  const metrics = {
+    observeRequest() {},
+    observeShadow: (cluster: string, outcome: string) => shadows.push(`${cluster} ${outcome}`),
+  };
+  const g = await gateway(
+    [
+      mapping('main', '/she/', main.address),
+      mapping('mirror', '/she/', `127.0.0.1:${dead}`, { shadow: true }),
+      mapping('main-ok', '/shok/', main.address),
+      mapping('mirror-ok', '/shok/', good.address, { shadow: true }),
+    ],
+    { metrics },
+  );
   const r = await request(g.base, '/she/x', { body: 'x' });
   assert.equal(r.status, 200);
+  assert.equal((await request(g.base, '/shok/x', { body: 'x' })).status, 200);
+  assert.ok(await waitFor(() => shadows.length === 2), shadows.join(', '));
+  assert.deepEqual(shadows.map((x) => x.split(' ')[1]).sort(), ['error', 'ok']);
+  assert.ok(
+    shadows.some((x) => x.startsWith(`cluster_127_0_0_1_${dead}`) && x.endsWith(' error')),
+    shadows.join(),
+  );
 });
 
 test('a request whose headers and body arrive in separate TCP writes is proxied whole', async () => {
@@ -293,4 +311,33 @@ test('a request body over 1 MiB is streamed through and not retried', async () =
   const small = await request(g.base, '/big/x', { body: 'small' });
   assert.equal(small.status, 503);
   assert.equal(calls, 4, 'a small body is retried twice');
+});
+
+test('request bodies arrive whole on both sides of the 64 KiB buffering threshold, with and without content-length', async () => {
+  const u = await upstream('sizes', (s, res) => {
+    res.end(
+      JSON.stringify({
+        len: s.body.length,
+        cl: s.headers['content-length'] ?? null,
+        te: s.headers['transfer-encoding'] ?? null,
+      }),
+    );
+  });
+  const g = await gateway([mapping('m', '/sizes/', u.address)]);
+  for (const n of [0, 1, 64 * 1024, 64 * 1024 + 1, 300 * 1024]) {
+    const body = Buffer.alloc(n, 'b');
+    const r = await request(g.base, '/sizes/x', { method: 'POST', body });
+    assert.equal(r.status, 200);
+    const seen = JSON.parse(r.body) as { len: number; cl: string | null };
+    assert.equal(seen.len, n, `${n} bytes arrive`);
+    assert.equal(seen.cl, String(n), `${n} bytes: content-length kept`);
+    if (n > 0) {
+      const chunked = await request(g.base, '/sizes/x', {
+        method: 'POST',
+        body,
+        headers: { 'transfer-encoding': 'chunked' },
+      });
+      assert.equal((JSON.parse(chunked.body) as { len: number }).len, n, `${n} bytes chunked arrive`);
+    }
+  }
 });

@@ -12,17 +12,9 @@ import { EmbeddedResolver } from '../../src/local/embedded-resolver.js';
 import { Supervisor } from '../../src/local/supervisor.js';
 import { buildRouteTable } from '../../src/routing/index.js';
 import type { RouteTable } from '../../src/routing/route-table.js';
+import { alive } from './serve-harness.js';
 
 const FAKE_UNIT = fileURLToPath(new URL('./fixtures/fake-unit.mjs', import.meta.url));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 function predictor(name: string, over: Partial<PredictorSpec> = {}): PredictorSpec {
   return {

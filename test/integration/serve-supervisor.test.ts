@@ -11,17 +11,9 @@ import { desiredUnits } from '../../src/local/desired-units.js';
 import { EmbeddedResolver } from '../../src/local/embedded-resolver.js';
 import { Supervisor, type SupervisorEvent } from '../../src/local/supervisor.js';
 import { instanceKey, type Unit } from '../../src/local/unit.js';
+import { alive } from './serve-harness.js';
 
 const FAKE_UNIT = fileURLToPath(new URL('./fixtures/fake-unit.mjs', import.meta.url));
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function until(what: string, cond: () => boolean, timeoutMs = 5000): Promise<void> {
   const deadline = Date.now() + timeoutMs;

@@ -18,6 +18,7 @@ import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
 import { selfCommand } from '../../src/cli/self-command.js';
 import type { StatusDocument, UnitStatus } from '../../src/local/index.js';
+import { alive } from '../integration/serve-harness.js';
 
 const START_TIMEOUT_MS = 150_000;
 const TOKEN = 'reliability-admin-token-0123456789';
@@ -97,15 +98,6 @@ const events: ServeEvent[] = [];
 const unitPidsSeen = new Set<number>();
 const stopped = new Set<number>();
 const agent = new http.Agent({ keepAlive: true, maxSockets: 16 });
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

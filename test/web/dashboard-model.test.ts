@@ -2,56 +2,38 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { readTrafficSnapshot, TrafficHistory } from '../../src/gateway/admin/index.js';
-import type { PredictorStatus, StatusDocument } from '../../src/local/index.js';
 import { createGatewayMetrics, createRegistry, gatewayRequestObserver } from '../../src/metrics/index.js';
 import { buildView, mergeTraffic } from '../../web/src/model.js';
+import { statusDocument, statusPredictor } from '../fixtures/status-fixtures.js';
 
-function predictor(
-  name: string,
-  traffic: number | null,
-  clusters: string[],
-  shadow = false,
-): PredictorStatus {
-  return {
-    name,
-    traffic,
-    shadow,
-    replicas: 1,
-    readyReplicas: 1,
-    routed: true,
-    services: [],
-    clusters,
-    units: [],
-  };
-}
-
-const status: StatusDocument = {
-  generation: 1,
-  servingGeneration: 1,
-  reconciling: false,
-  ambassadorId: 'default',
-  urls: {},
-  keptFiles: [],
-  routes: [],
-  diagnostics: [
-    { code: 'SDEP_TRAFFIC_SUM', severity: 'error', resource: 'bad.yaml#0', path: 'spec.x', message: 'm' },
-  ],
-  deployments: [
+const status = statusDocument(
+  [
     {
       namespace: 'default',
       name: 'example',
       file: 'canary.yaml',
-      predictors: [predictor('main', 75, ['c_main', 'c_main_grpc']), predictor('canary', 25, ['c_canary'])],
+      predictors: [
+        statusPredictor('main', 75, ['c_main', 'c_main_grpc']),
+        statusPredictor('canary', 25, ['c_canary']),
+      ],
     },
     {
       namespace: 'default',
       name: 'shadow-example',
       file: 'shadow.yaml',
-      predictors: [predictor('main', null, ['c_smain']), predictor('shadow', null, ['c_shadow'], true)],
+      predictors: [
+        statusPredictor('main', null, ['c_smain']),
+        statusPredictor('shadow', null, ['c_shadow'], true),
+      ],
     },
-    { namespace: 'default', name: 'bad', file: 'bad.yaml', predictors: [predictor('p', null, [])] },
+    { namespace: 'default', name: 'bad', file: 'bad.yaml', predictors: [statusPredictor('p', null, [])] },
   ],
-};
+  {
+    diagnostics: [
+      { code: 'SDEP_TRAFFIC_SUM', severity: 'error', resource: 'bad.yaml#0', path: 'spec.x', message: 'm' },
+    ],
+  },
+);
 
 async function history() {
   const m = createGatewayMetrics(createRegistry({ defaultMetrics: false }));

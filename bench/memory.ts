@@ -1,0 +1,120 @@
+/**
+ * Memory under load (not part of `npm test`): `npx tsx bench/memory.ts [--short] [--seconds=S]`.
+ *
+ * RSS (/proc/<pid>/status VmRSS, whole process group) of `sdep gateway`
+ * (75/25 split to two node:http upstreams) and of one unit (`sdep unit`,
+ * the seed's mock classifier) idle, then sampled every second during S
+ * seconds (default 60) of wrk -t1 -c64 at full speed, and after; the
+ * gateway also with V8's young generation capped (--max-semi-space-size=8,
+ * as NODE_OPTIONS would set it). Targets:
+ * gateway <= 100 MB, unit <= 80 MB after 60 s at full load.
+ */
+import { join } from 'node:path';
+import { groupStats, installCleanup, start, stopAll, waitForHttp, waitForLine } from './lib/proc.js';
+import { argNumber, environment, f, int, SHORT, table } from './lib/report.js';
+import { CLI, ROOT, requireBuild, splitMappings, startGateway, startUpstreams } from './lib/sdep.js';
+import { seedBody } from './lib/serve.js';
+import { ensureWrk, wrk } from './lib/wrk.js';
+
+const SECONDS = argNumber('seconds', SHORT ? 10 : 60);
+const GW_BODY = JSON.stringify({ data: { names: ['a', 'b'], ndarray: [[1.0, 2.0]] } });
+
+interface Row {
+  name: string;
+  idle: number;
+  peak: number;
+  end: number;
+  after: number;
+  rps: number;
+}
+
+async function underLoad(name: string, pid: number, url: string, body: string): Promise<Row> {
+  await new Promise((r) => setTimeout(r, 1000));
+  const idle = groupStats(pid).rssMb;
+  let peak = idle;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, groupStats(pid).rssMb);
+  }, 1000);
+  const r = await wrk({ url, connections: 64, seconds: SECONDS, body });
+  clearInterval(timer);
+  const end = groupStats(pid).rssMb;
+  peak = Math.max(peak, end);
+  await new Promise((res) => setTimeout(res, 5000));
+  return { name, idle, peak, end, after: groupStats(pid).rssMb, rps: r.rps };
+}
+
+async function main(): Promise<void> {
+  installCleanup(SECONDS * 2 + 240);
+  requireBuild();
+  ensureWrk();
+  console.log(`# ${environment()}`);
+  console.log(`# wrk -t1 -c64 for ${SECONDS} s per process, not pinned; RSS sampled every second`);
+  const rows: Row[] = [];
+  const ups = await startUpstreams(2);
+  const gw = await startGateway({ mappings: splitMappings([ups.ports[0]!, ups.ports[1]!]) });
+  rows.push(
+    await underLoad(
+      'sdep gateway',
+      gw.child.pid!,
+      `http://127.0.0.1:${gw.port}/api/v1.0/predictions`,
+      GW_BODY,
+    ),
+  );
+  await gw.close();
+  // V8's young generation grows to 3 x 16 MB semi-spaces under load; capping it trades scavenges for RSS.
+  const small = await startGateway({
+    mappings: splitMappings([ups.ports[0]!, ups.ports[1]!]),
+    nodeFlags: ['--max-semi-space-size=8'],
+  });
+  rows.push(
+    await underLoad(
+      'sdep gateway, node --max-semi-space-size=8',
+      small.child.pid!,
+      `http://127.0.0.1:${small.port}/api/v1.0/predictions`,
+      GW_BODY,
+    ),
+  );
+  await small.close();
+  await ups.close();
+
+  const unit = start(
+    process.execPath,
+    [CLI, 'unit', '--deployment', join(ROOT, 'examples/mymodel.yaml'), '--predictor', 'default'],
+    { pipeStdout: true, env: { ...process.env, SDEP_LOG_LEVEL: 'warn' } },
+  );
+  const { http } = JSON.parse(await waitForLine(unit, /^\{/)) as { http: number };
+  await waitForHttp(`http://127.0.0.1:${http}/ready`);
+  rows.push(
+    await underLoad(
+      'sdep unit (mock classifier)',
+      unit.pid!,
+      `http://127.0.0.1:${http}/api/v1.0/predictions`,
+      seedBody(),
+    ),
+  );
+
+  console.log('');
+  console.log(
+    table(
+      ['process', 'idle MB', 'peak MB', `after ${SECONDS} s load MB`, '+5 s idle MB', 'req/s', 'target'],
+      rows.map((r) => {
+        const limit = r.name.startsWith('sdep gateway') ? 100 : 80;
+        return [
+          r.name,
+          f(r.idle, 0),
+          f(r.peak, 0),
+          f(r.end, 0),
+          f(r.after, 0),
+          int(r.rps),
+          `<= ${limit} MB: ${r.end <= limit ? 'met' : `MISSED by ${f(r.end - limit, 0)} MB`}`,
+        ];
+      }),
+    ),
+  );
+}
+
+try {
+  await main();
+} finally {
+  await stopAll();
+}
