@@ -5,12 +5,12 @@
  * slows the main stream: it does not take part in backpressure, and a
  * mirror that falls more than MAX_BUFFERED behind is cancelled.
  */
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 import http2 from 'node:http2';
 import type { MirrorSpec } from '../routing/index.js';
 import type { DownstreamRequest } from './downstream.js';
 import type { GatewayMetricsSink, ShadowOutcome, TableState } from './gateway-context.js';
-import { shadowHost } from './upstream-headers.js';
+import { shadowHost, toH2RequestHeaders } from './upstream-headers.js';
 
 const MAX_BUFFERED = 1024 * 1024;
 const { NGHTTP2_CANCEL } = http2.constants;
@@ -64,15 +64,13 @@ export function sendGrpcMirror(
     if (!done) stream?.end();
   };
 
-  const h2headers: OutgoingHttpHeaders = {};
-  for (const n in headers) {
-    if (n.charCodeAt(0) === 58 || n === 'host') continue;
-    h2headers[n] = headers[n];
-  }
-  h2headers[':method'] = method;
-  h2headers[':path'] = path;
-  h2headers[':scheme'] = cluster.spec.tls ? 'https' : 'http';
-  h2headers[':authority'] = shadowHost(headers.host ?? st.endpoint.host);
+  const h2headers = toH2RequestHeaders(
+    headers,
+    method,
+    path,
+    cluster.spec.tls,
+    shadowHost(headers.host ?? st.endpoint.host),
+  );
   try {
     stream = cluster.session(st).request(h2headers);
   } catch {

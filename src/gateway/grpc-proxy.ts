@@ -19,7 +19,7 @@ import {
   sendLocalReply,
   timeoutError,
 } from './local-reply.js';
-import { toDownstreamHeaders } from './upstream-headers.js';
+import { toDownstreamHeaders, toH2RequestHeaders } from './upstream-headers.js';
 
 const { NGHTTP2_CANCEL, NGHTTP2_REFUSED_STREAM } = http2.constants;
 
@@ -90,15 +90,13 @@ export function proxyGrpc(
   endpoint.active++;
   if (target.timeoutMs > 0) timer = setTimeout(() => fail(timeoutError(), 'UT'), target.timeoutMs);
 
-  const h2headers: OutgoingHttpHeaders = {};
-  for (const name in headers) {
-    if (name.charCodeAt(0) === 58 || name === 'host') continue;
-    h2headers[name] = headers[name];
-  }
-  h2headers[':method'] = method;
-  h2headers[':path'] = path;
-  h2headers[':scheme'] = cluster.spec.tls ? 'https' : 'http';
-  h2headers[':authority'] = headers.host ?? endpoint.endpoint.host;
+  const h2headers = toH2RequestHeaders(
+    headers,
+    method,
+    path,
+    cluster.spec.tls,
+    headers.host ?? endpoint.endpoint.host,
+  );
 
   const upstreamStart = performance.now();
   const ep = endpoint;

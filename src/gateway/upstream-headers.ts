@@ -77,6 +77,26 @@ export function toShadowHeaders(headers: IncomingHttpHeaders): IncomingHttpHeade
   return copy;
 }
 
+/** HTTP/2 request headers for an upstream stream: the request's own, less `host` and pseudo-headers, plus ours. */
+export function toH2RequestHeaders(
+  headers: IncomingHttpHeaders,
+  method: string,
+  path: string,
+  tls: boolean,
+  authority: string,
+): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const name in headers) {
+    if (name.charCodeAt(0) === 58 || name === 'host') continue;
+    out[name] = headers[name];
+  }
+  out[':method'] = method;
+  out[':path'] = path;
+  out[':scheme'] = tls ? 'https' : 'http';
+  out[':authority'] = authority;
+  return out;
+}
+
 /** Envoy appends `-shadow` to the host name, before any port. */
 export function shadowHost(host: string): string {
   const colon = host.lastIndexOf(':');
