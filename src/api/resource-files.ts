@@ -26,6 +26,8 @@ export interface ReadResult {
   documents: ResourceDocument[];
   diagnostics: Diagnostic[];
   unreadable: Unreadable[];
+  /** Files read with nothing but white space in them (often a write caught half way). */
+  emptyFiles: string[];
 }
 
 /** The error Diagnostic for an unreadable path, for callers that report everything as diagnostics. */
@@ -93,7 +95,7 @@ export async function readResourceFiles(
   options: ReadOptions = {},
 ): Promise<ReadResult> {
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const result: ReadResult = { documents: [], diagnostics: [], unreadable: [] };
+  const result: ReadResult = { documents: [], diagnostics: [], unreadable: [], emptyFiles: [] };
   const files: string[] = [];
   const seenDirs = new Set<string>();
   for (const p of paths) await expand(p, files, result.unreadable, seenDirs);
@@ -116,6 +118,7 @@ export async function readResourceFiles(
       result.unreadable.push({ path: file, reason: reasonOf(e) });
       continue;
     }
+    if (text.trim() === '') result.emptyFiles.push(file);
     const parsed = parseResourceText(text, file, options);
     result.documents.push(...parsed.documents);
     result.diagnostics.push(...parsed.diagnostics);

@@ -23,6 +23,8 @@ export interface LoadResult {
   /** Mappings written by hand in the input files, routed like generated ones. */
   mappings?: Mapping[];
   diagnostics: Diagnostic[];
+  /** Files to hold at their last good version though they load no error (read empty: a write in progress). */
+  heldFiles?: string[];
 }
 
 /** The pure compile steps, injected so the controller is testable without them. */
@@ -165,7 +167,12 @@ export class Controller {
     const loaded = await pipeline.load(this.#o.paths);
     // compile errors count like load errors: a file that stops compiling keeps its last good version
     const first = pipeline.compile(loaded.specs);
-    const merged = mergeLastGood(loaded.specs, [...loaded.diagnostics, ...first.diagnostics], this.#lastGood);
+    const merged = mergeLastGood(
+      loaded.specs,
+      [...loaded.diagnostics, ...first.diagnostics],
+      this.#lastGood,
+      new Set(loaded.heldFiles ?? []),
+    );
     const compiled = merged.keptFiles.length > 0 ? pipeline.compile(merged.specs) : first;
     const table = pipeline.buildTable([...compiled.mappings, ...(loaded.mappings ?? [])]);
     const diagnostics = [...loaded.diagnostics, ...first.diagnostics, ...table.diagnostics];

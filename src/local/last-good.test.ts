@@ -59,3 +59,14 @@ test('a file that never loaded cleanly contributes what did load; a vanished fil
   assert.deepEqual(r.keptFiles, []);
   assert.equal(r.lastGood.has('gone.yaml'), false);
 });
+
+test('a held file (read empty mid-write) keeps its last good deployments; a held file with none adds nothing', () => {
+  const lastGood = new Map([['a.yaml', [spec('a.yaml', 'a1')]]]);
+  const r = mergeLastGood([], [], lastGood, new Set(['a.yaml', 'new.yaml']));
+  assert.deepEqual(
+    r.specs.map((s) => s.name),
+    ['a1'],
+  );
+  assert.deepEqual(r.keptFiles, ['a.yaml']);
+  assert.deepEqual(mergeLastGood([], [], lastGood).specs, [], 'not held: the emptied file is dropped');
+});

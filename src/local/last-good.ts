@@ -34,6 +34,8 @@ export function mergeLastGood(
   loaded: readonly DeploymentSpec[],
   diagnostics: readonly Diagnostic[],
   lastGood: ReadonlyMap<string, readonly DeploymentSpec[]>,
+  /** Files kept at their last good version whatever they hold now (see LoadResult.heldFiles). */
+  held: ReadonlySet<string> = new Set(),
 ): MergeResult {
   const byFile = new Map<string, DeploymentSpec[]>();
   for (const s of loaded) {
@@ -45,7 +47,7 @@ export function mergeLastGood(
   const files = [...new Set([...byFile.keys(), ...lastGood.keys()])].sort((a, b) =>
     a < b ? -1 : a > b ? 1 : 0,
   );
-  const broken = new Set<string>();
+  const broken = new Set<string>(held);
   for (const d of diagnostics) {
     if (d.severity !== 'error') continue;
     const f = diagnosticFile(d, files);

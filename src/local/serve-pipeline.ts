@@ -52,7 +52,16 @@ export function createServePipeline(opts: ServePipelineOptions): Pipeline {
           ...read.diagnostics,
           ...deployments.diagnostics,
           ...handWritten.diagnostics,
+          ...read.emptyFiles.map((file) => ({
+            code: 'SDEP_LOCAL_FILE_EMPTY',
+            severity: 'warning' as const,
+            resource: file,
+            path: '',
+            message:
+              'the file is empty (a write in progress?): whatever it served before keeps running; delete the file to remove its deployments',
+          })),
         ],
+        heldFiles: read.emptyFiles,
       };
     },
     compile(specs) {
