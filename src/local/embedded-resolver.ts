@@ -22,6 +22,15 @@ export function normalizeService(service: string): string {
   return s.replace(/\.svc(\.cluster\.local)?(?=:|$)/, '');
 }
 
+/**
+ * `svc.ns:port` → `svc:port`: a bare service (no namespace) as Ambassador reads it in the
+ * Mapping's own namespace; with no namespace at hand here, it matches that name in any namespace.
+ */
+export function bareService(service: string): string | undefined {
+  const m = /^([^.:]+)\.[^.:]+:(\d+)$/.exec(service);
+  return m ? `${m[1]}:${m[2]}` : undefined;
+}
+
 export function buildEndpointIndex(ready: readonly ReadyUnit[]): Map<string, Endpoint[]> {
   const index = new Map<string, Endpoint[]>();
   const add = (service: string, ep: Endpoint) => {
@@ -36,10 +45,8 @@ export function buildEndpointIndex(ready: readonly ReadyUnit[]): Map<string, End
           ? { host: '127.0.0.1', port: ports.http, grpcPort: ports.grpc }
           : { host: '127.0.0.1', port: ports.grpc, grpcPort: ports.grpc };
       add(s.service, ep);
-      // a bare `<svc>:<port>` (no namespace) as Ambassador reads it in the Mapping's own namespace;
-      // with no namespace at hand here, it matches that service name in any namespace
-      const m = /^([^.:]+)\.[^.:]+:(\d+)$/.exec(s.service);
-      if (m) add(`${m[1]}:${m[2]}`, ep);
+      const bare = bareService(s.service);
+      if (bare) add(bare, ep);
     }
   }
   for (const list of index.values()) Object.freeze(list);

@@ -6,7 +6,7 @@
  * EmbeddedResolver resolves them.
  */
 import type { RouteTable } from '../routing/route-table.js';
-import { normalizeService } from './embedded-resolver.js';
+import { bareService, normalizeService } from './embedded-resolver.js';
 import type { Unit } from './unit.js';
 
 /** Every service name the table's clusters may resolve through: as written and normalised. */
@@ -19,16 +19,14 @@ export function routedServices(table: RouteTable): Set<string> {
   return out;
 }
 
-/** The names a unit answers to: `svc.ns:port` and the bare `svc:port`. */
-function namesOf(unit: Unit): string[] {
-  return unit.services.flatMap((s) => {
-    const m = /^([^.:]+)\.[^.:]+:(\d+)$/.exec(s.service);
-    return m ? [s.service, `${m[1]}:${m[2]}`] : [s.service];
-  });
+/** True when the table reaches `service` (`svc.ns:port`) as written or in its bare `svc:port` form. */
+export function isServiceRouted(service: string, services: ReadonlySet<string>): boolean {
+  const bare = bareService(service);
+  return services.has(service) || (bare !== undefined && services.has(bare));
 }
 
 export function isRouted(unit: Unit, services: ReadonlySet<string>): boolean {
-  return namesOf(unit).some((n) => services.has(n));
+  return unit.services.some((s) => isServiceRouted(s.service, services));
 }
 
 export function routedUnits(units: readonly Unit[], table: RouteTable): Unit[] {

@@ -8,7 +8,8 @@ import type { DeploymentSpec } from '../api/deployment-spec.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import type { RouteTable } from '../routing/route-table.js';
 import type { ServiceNaming } from './desired-units.js';
-import { routedServices } from './routed-units.js';
+import { bareService } from './embedded-resolver.js';
+import { isServiceRouted, routedServices } from './routed-units.js';
 import type { InstanceStatus } from './supervisor.js';
 
 export interface UnitStatus {
@@ -155,7 +156,6 @@ export function buildStatusDocument(input: StatusInput): StatusDocument {
     predictors: d.predictors.map((p) => {
       const svc = `${input.naming.serviceName(d, p)}.${d.namespace}`;
       const services = [`${svc}:${input.naming.restPort}`, `${svc}:${input.naming.grpcPort}`];
-      const bare = services.map((x) => x.replace(/^([^.:]+)\.[^.:]+:/, '$1:'));
       const units = (byPredictor.get(`${d.namespace}/${d.name}/${p.name}`) ?? []).map((i) => ({
         id: i.id,
         hash: i.hash,
@@ -175,9 +175,13 @@ export function buildStatusDocument(input: StatusInput): StatusDocument {
         shadow: p.shadow,
         replicas: p.replicas,
         readyReplicas: units.filter((u) => u.ready && u.current).length,
-        routed: [...services, ...bare].some((x) => routed.has(x)),
+        routed: services.some((x) => isServiceRouted(x, routed)),
         services,
-        clusters: [...new Set([...services, ...bare].flatMap((x) => clustersByService.get(x) ?? []))],
+        clusters: [
+          ...new Set(
+            services.flatMap((x) => [x, bareService(x) ?? x]).flatMap((x) => clustersByService.get(x) ?? []),
+          ),
+        ],
         units,
       };
     }),
