@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { parse } from 'yaml';
+import { slots } from '../../test/fixtures/document-slots.js';
 import { parseDeployment, parseDeploymentText } from './index.js';
 
 const dir = join(import.meta.dirname, '..', '..', 'examples');
@@ -17,28 +18,6 @@ const texts: string[] = readdirSync(dir)
   .sort()
   .map((f) => readFileSync(join(dir, f), 'utf8'));
 const examples: unknown[] = texts.map((t) => parse(t));
-
-type Container = Record<string, unknown> | unknown[];
-
-/** Every (container, key) slot in the document, in a stable order. */
-function slots(doc: unknown): [Container, string | number][] {
-  const out: [Container, string | number][] = [];
-  const stack: unknown[] = [doc];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (Array.isArray(v))
-      for (const [i, c] of v.entries()) {
-        out.push([v, i]);
-        stack.push(c);
-      }
-    else if (v !== null && typeof v === 'object')
-      for (const [k, c] of Object.entries(v)) {
-        out.push([v as Record<string, unknown>, k]);
-        stack.push(c);
-      }
-  }
-  return out;
-}
 
 const KEYS = [
   'name',

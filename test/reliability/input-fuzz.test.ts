@@ -23,6 +23,7 @@ import { renderKubernetes } from '../../src/k8s/render-kubernetes.js';
 import { desiredUnits } from '../../src/local/desired-units.js';
 import { createServePipeline } from '../../src/local/serve-pipeline.js';
 import { buildRouteTable } from '../../src/routing/index.js';
+import { slots } from '../fixtures/document-slots.js';
 
 const HEADER = 'apiVersion: machinelearning.seldon.io/v1\nkind: SeldonDeployment\n';
 const EXAMPLES = join(import.meta.dirname, '..', '..', 'examples');
@@ -37,27 +38,6 @@ before(async () => {
 after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
-
-type Slot = [Record<string, unknown> | unknown[], string | number];
-
-function slots(doc: unknown): Slot[] {
-  const out: Slot[] = [];
-  const stack = [doc];
-  while (stack.length > 0) {
-    const v = stack.pop();
-    if (Array.isArray(v))
-      v.forEach((c, i) => {
-        out.push([v, i]);
-        stack.push(c);
-      });
-    else if (v !== null && typeof v === 'object')
-      for (const [k, c] of Object.entries(v)) {
-        out.push([v as Record<string, unknown>, k]);
-        stack.push(c);
-      }
-  }
-  return out;
-}
 
 // values that reach deep into the compiler: annotations, ports, weights, protocols, graph shapes
 const VALUES: unknown[] = [
