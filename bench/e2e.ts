@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { groupStats, installCleanup, stopAll } from './lib/proc.js';
-import { argNumber, environment, f, int, median, SHORT, table } from './lib/report.js';
+import { argNumber, environment, f, latencyCells, median, SHORT, table } from './lib/report.js';
 import { ROOT } from './lib/sdep.js';
 import { seedBody, startServe } from './lib/serve.js';
 import { ensureWrk, type WrkResult, wrk } from './lib/wrk.js';
@@ -57,25 +57,7 @@ async function main(): Promise<void> {
   for (const c of CONNS) {
     for (const t of targets) {
       const s = samples.get(`${t.name}@${c}`)!;
-      const m = (p: (x: WrkResult) => number) => median(s.map(p));
-      rows.push([
-        t.name,
-        c,
-        int(m((x) => x.rps)),
-        f(
-          m((x) => x.mean),
-          3,
-        ),
-        f(
-          m((x) => x.p50),
-          3,
-        ),
-        f(
-          m((x) => x.p99),
-          3,
-        ),
-        s.reduce((n, x) => n + x.errors, 0),
-      ]);
+      rows.push([t.name, c, ...latencyCells(s), s.reduce((n, x) => n + x.errors, 0)]);
     }
   }
   console.log('');

@@ -19,7 +19,7 @@ import type { ChildProcess } from 'node:child_process';
 import { selfSigned } from './lib/cert.js';
 import { startHaproxy, startNginx } from './lib/peers.js';
 import { canPin, groupStats, installCleanup, stopAll } from './lib/proc.js';
-import { argNumber, environment, f, int, median, SHORT, table } from './lib/report.js';
+import { argNumber, environment, f, latencyCells, median, SHORT, table } from './lib/report.js';
 import { requireBuild, splitMappings, startGateway, startUpstreams } from './lib/sdep.js';
 import { ensureWrk, type WrkResult, wrk } from './lib/wrk.js';
 
@@ -148,19 +148,7 @@ async function main(): Promise<void> {
       rows.push([
         t.name,
         c,
-        int(m((x) => x.rps)),
-        f(
-          m((x) => x.mean),
-          3,
-        ),
-        f(
-          m((x) => x.p50),
-          3,
-        ),
-        f(
-          m((x) => x.p99),
-          3,
-        ),
+        ...latencyCells(s),
         f(
           m((x) => x.cpuUsPerReq),
           1,

@@ -22,6 +22,28 @@ export function int(n: number): string {
   return Number.isFinite(n) ? String(Math.round(n)) : '-';
 }
 
+/** The req/s, mean, p50 and p99 (ms) cells of a table row: medians over the runs. */
+export function latencyCells(
+  runs: readonly { rps: number; mean: number; p50: number; p99: number }[],
+): string[] {
+  const m = (pick: (x: (typeof runs)[number]) => number) => median(runs.map(pick));
+  return [
+    int(m((x) => x.rps)),
+    f(
+      m((x) => x.mean),
+      3,
+    ),
+    f(
+      m((x) => x.p50),
+      3,
+    ),
+    f(
+      m((x) => x.p99),
+      3,
+    ),
+  ];
+}
+
 /** Short mode (SDEP_BENCH_SHORT=1 or --short): fewer rounds, shorter runs. */
 export const SHORT = process.env.SDEP_BENCH_SHORT === '1' || process.argv.includes('--short');
 
