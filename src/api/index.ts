@@ -37,7 +37,7 @@ export {
 } from './load-deployments.js';
 export { parseParameterValue } from './parameter-value.js';
 export type { ParseResult } from './parse-deployment.js';
-export { parseDeployment, SELDON_API_VERSIONS, SELDON_KIND } from './parse-deployment.js';
+export { labelFor, parseDeployment, SELDON_API_VERSIONS, SELDON_KIND } from './parse-deployment.js';
 export type { ReadOptions, ReadResult, Unreadable } from './resource-files.js';
 export { DEFAULT_MAX_FILE_BYTES, readResourceFiles, unreadableDiagnostic } from './resource-files.js';
 export type { ParsedText, ResourceDocument, TextOptions } from './resource-text.js';

@@ -5,7 +5,7 @@
  */
 import { annotationDiagnostics } from '../ambassador/compile.js';
 import type { DeploymentSpec, ResourceDocument } from '../api/index.js';
-import { isSeldonDeployment } from '../api/index.js';
+import { isSeldonDeployment, labelFor } from '../api/index.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 
 function stringRecord(v: unknown): Record<string, string> {
@@ -33,14 +33,15 @@ export function rejectedAnnotationDiagnostics(
       metadata?: { name?: unknown; namespace?: unknown; annotations?: unknown };
       spec?: { annotations?: unknown };
     };
-    const name = text(doc.metadata?.name, '?');
+    const name = text(doc.metadata?.name, '<unnamed>');
     const namespace = text(doc.metadata?.namespace, 'default');
     // spec.annotations win over metadata.annotations, as in api/'s defaulting
     const annotations = {
       ...stringRecord(doc.metadata?.annotations),
       ...stringRecord(doc.spec?.annotations),
     };
-    const resource = `${d.source.file}#${d.source.index} SeldonDeployment ${namespace}/${name}`;
+    // the label api/ gave this document's other diagnostics
+    const resource = labelFor(d.doc, d.source);
     out.push(
       ...annotationDiagnostics(annotations, {
         resource,
