@@ -55,7 +55,11 @@ export function imageOf(json: unknown): string {
   return (json as { meta?: { requestPath?: Record<string, string> } }).meta?.requestPath?.classifier ?? '?';
 }
 
-export async function startServe(paths: string[], extraArgs: string[] = []): Promise<ServeHarness> {
+export async function startServe(
+  paths: string[],
+  extraArgs: string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ServeHarness> {
   const cmd = selfCommand([
     'serve',
     ...paths,
@@ -67,7 +71,7 @@ export async function startServe(paths: string[], extraArgs: string[] = []): Pro
     'json',
     ...extraArgs,
   ]);
-  const proc = spawn(cmd.command, cmd.args, { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+  const proc = spawn(cmd.command, cmd.args, { stdio: ['ignore', 'pipe', 'inherit'], detached: true, env });
   const events: ServeEvent[] = [];
   const waiters: { match: (e: ServeEvent) => boolean; resolve: (e: ServeEvent) => void }[] = [];
   createInterface({ input: proc.stdout! }).on('line', (line) => {
@@ -109,7 +113,11 @@ export async function startServe(paths: string[], extraArgs: string[] = []): Pro
   };
   let ready: ServeEvent;
   try {
-    ready = await nextEvent((e) => e.event === 'ready', START_TIMEOUT_MS);
+    const exited = new Promise<never>((_, reject) =>
+      proc.once('exit', (code) => reject(new Error(`sdep serve exited before it was ready (${code})`))),
+    );
+    exited.catch(() => {});
+    ready = await Promise.race([nextEvent((e) => e.event === 'ready', START_TIMEOUT_MS), exited]);
   } catch (err) {
     kill();
     throw err;

@@ -8,19 +8,16 @@
  * and time; assertions are on statuses and counts, not latencies.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
-import { selfCommand } from '../../src/cli/self-command.js';
 import type { StatusDocument, UnitStatus } from '../../src/local/index.js';
-import { alive } from '../integration/serve-harness.js';
+import { alive, type ServeEvent, startServe } from '../integration/serve-harness.js';
 
-const START_TIMEOUT_MS = 150_000;
 const TOKEN = 'reliability-admin-token-0123456789';
 const BODY = '{"data":{"names":["a","b"],"tensor":{"shape":[2,2],"values":[0,0,1,1]}}}';
 
@@ -83,17 +80,12 @@ spec:
         containers: [{name: classifier, image: 'seldonio/mock_classifier:1.2.2'}]
 `;
 
-interface ServeEvent {
-  event: string;
-  [k: string]: unknown;
-}
-
 let dir = '';
 let serve: ChildProcess | undefined;
 let servePid = 0;
 let gatewayPort = 0;
 let admin = '';
-const events: ServeEvent[] = [];
+let events: ServeEvent[] = [];
 /** Every unit pid ever seen, so `after` can kill stragglers by PID. */
 const unitPidsSeen = new Set<number>();
 const stopped = new Set<number>();
@@ -277,32 +269,12 @@ before(async () => {
     deployment('held', { annotations: { 'seldon.io/rest-timeout': '60000' } }),
   );
   await writeFile(join(dir, 'shadowed.yaml'), SHADOW);
-  const cmd = selfCommand(['serve', dir, '--port', '0', '--admin-port', '0', '--log-format', 'json']);
-  serve = spawn(cmd.command, cmd.args, {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    detached: true,
-    env: { ...process.env, SDEP_ADMIN_TOKEN: TOKEN },
-  });
+  const h = await startServe([dir], [], { ...process.env, SDEP_ADMIN_TOKEN: TOKEN });
+  serve = h.proc;
   servePid = serve.pid ?? 0;
-  const ready = new Promise<ServeEvent>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('sdep serve did not get ready')), START_TIMEOUT_MS);
-    createInterface({ input: serve!.stdout! }).on('line', (line) => {
-      if (!line.startsWith('{')) return;
-      try {
-        const e = JSON.parse(line) as ServeEvent;
-        events.push(e);
-        if (typeof e.pid === 'number') unitPidsSeen.add(e.pid);
-        if (e.event === 'ready') {
-          clearTimeout(timer);
-          resolve(e);
-        }
-      } catch {}
-    });
-    serve!.once('exit', (code) => reject(new Error(`sdep serve exited early (${code})`)));
-  });
-  const e = await ready;
-  gatewayPort = Number(e.http);
-  admin = `http://127.0.0.1:${e.admin}`;
+  events = h.events;
+  gatewayPort = Number(new URL(h.gateway).port);
+  admin = h.admin;
   await status();
 });
 
@@ -319,6 +291,7 @@ after(async () => {
     } catch {}
   }
   // units run in process groups of their own: kill each group we saw, by PID
+  for (const e of events) if (typeof e.pid === 'number') unitPidsSeen.add(e.pid);
   for (const pid of unitPidsSeen) {
     try {
       process.kill(-pid, 'SIGKILL');
