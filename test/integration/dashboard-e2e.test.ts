@@ -10,22 +10,21 @@
  * set (.ci/run installs it and sets it).
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { selfCommand } from '../../src/cli/self-command.js';
 import type { StatusDocument } from '../../src/local/index.js';
+import { type ServeHarness, startServe } from './serve-harness.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
 const OUT = fileURLToPath(new URL('../../test-output/', import.meta.url));
 const CHROMIUM = process.env.SDEP_CHROMIUM ?? '/usr/bin/chromium';
 const SEED_BODY = '{"data":{"names":["a","b"],"tensor":{"shape":[2,2],"values":[0,0,1,1]}}}';
-const START_TIMEOUT_MS = 150_000;
 /** Load bounds: requests and wall time, whichever comes first (well inside the page's 60 s window). */
 const CANARY_REQUESTS = 400;
 const SHADOW_REQUESTS = 100;
@@ -39,7 +38,7 @@ const skip = noBrowser
   ? `no Chromium at ${CHROMIUM}: install it (apt-get install chromium) or set SDEP_CHROMIUM; .ci/run does`
   : false;
 
-let serve: ChildProcess | undefined;
+let serve: ServeHarness | undefined;
 let browser: Browser | undefined;
 let page: Page | undefined;
 let gateway = '';
@@ -57,31 +56,12 @@ function ensureDashboardBuilt(): void {
   assert.equal(r.status, 0, 'vite build web');
 }
 
-function startServe(): Promise<{ http: number; admin: number }> {
-  const cmd = selfCommand(['serve', EXAMPLES, '--port', '0', '--admin-port', '0', '--log-format', 'json']);
-  serve = spawn(cmd.command, cmd.args, { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('sdep serve did not get ready')), START_TIMEOUT_MS);
-    serve!.once('exit', (code) => reject(new Error(`sdep serve exited early (${code})`)));
-    createInterface({ input: serve!.stdout! }).on('line', (line) => {
-      if (!line.startsWith('{')) return;
-      try {
-        const e = JSON.parse(line) as { event: string; http: number; admin: number };
-        if (e.event === 'ready') {
-          clearTimeout(timer);
-          resolve(e);
-        }
-      } catch {}
-    });
-  });
-}
-
 before(async () => {
   if (skip) return;
   ensureDashboardBuilt();
-  const ports = await startServe();
-  gateway = `http://127.0.0.1:${ports.http}`;
-  admin = `http://127.0.0.1:${ports.admin}`;
+  serve = await startServe([EXAMPLES]);
+  gateway = serve.gateway;
+  admin = serve.admin;
   const { chromium } = await import('playwright-core');
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -100,11 +80,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close().catch(() => {});
-  if (serve?.pid && serve.exitCode === null) {
-    try {
-      process.kill(-serve.pid, 'SIGKILL');
-    } catch {}
-  }
+  serve?.kill();
 });
 
 async function predict(path: string): Promise<{ status: number; image: string }> {
