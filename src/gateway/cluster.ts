@@ -1,6 +1,6 @@
 /**
  * A cluster at run time: its endpoints (from the ServiceResolver), one
- * keep-alive undici Pool (HTTP/1.1) or http2 session (h2c, gRPC) per
+ * keep-alive HTTP/1.1 pool (ours; undici's for TLS) or http2 session (h2c, gRPC) per
  * endpoint, the load balancer and the circuit breaker. Clusters whose spec is
  * unchanged survive a table swap with their pools; a removed cluster drains
  * (requests that started on it finish) and then closes its pools.
@@ -9,6 +9,8 @@ import http2 from 'node:http2';
 import { Pool } from 'undici';
 import type { ClusterSpec } from '../routing/route-table.js';
 import { CircuitBreaker } from './circuit-breaker.js';
+import type { UpstreamDispatcher } from './h1/dispatch.js';
+import { UpstreamPool } from './h1/upstream-pool.js';
 import type { Endpoint, ServiceResolver } from './service-resolver.js';
 
 export class EndpointState {
@@ -16,7 +18,7 @@ export class EndpointState {
   readonly endpoint: Endpoint;
   /** Requests in flight to this endpoint (least_request). */
   active = 0;
-  pool: Pool | undefined;
+  pool: UpstreamDispatcher | undefined;
   session: http2.ClientHttp2Session | undefined;
   /** The current session finished its handshake (tells connect failure from reset). */
   sessionReady = false;
@@ -64,6 +66,13 @@ export function clusterSpecKey(spec: ClusterSpec): string {
 
 const KEEP_ALIVE_MS = 60_000;
 
+/**
+ * Which HTTP/1.1 client carries cleartext upstream requests: `sdep` (our
+ * pool, the hot path) or `undici` (the reference, used for TLS upstreams
+ * either way).
+ */
+export type UpstreamClient = 'sdep' | 'undici';
+
 export class Cluster {
   readonly spec: ClusterSpec;
   readonly key: string;
@@ -76,8 +85,11 @@ export class Cluster {
   private closed: Promise<void> | undefined;
   private onDrained: (() => void) | undefined;
 
-  constructor(spec: ClusterSpec, resolver: ServiceResolver) {
+  private readonly client: UpstreamClient;
+
+  constructor(spec: ClusterSpec, resolver: ServiceResolver, client: UpstreamClient = 'sdep') {
     this.spec = spec;
+    this.client = client;
     this.key = clusterSpecKey(spec);
     this.resolver = resolver;
     this.breaker = new CircuitBreaker(spec.circuitBreaker);
@@ -130,12 +142,22 @@ export class Cluster {
     return st;
   }
 
-  pool(st: EndpointState): Pool {
+  pool(st: EndpointState): UpstreamDispatcher {
     let pool = st.pool;
+    if (pool === undefined && !this.spec.tls && this.client === 'sdep') {
+      pool = new UpstreamPool({
+        host: st.endpoint.host,
+        port: st.endpoint.port,
+        connections: this.spec.circuitBreaker.maxConnections,
+        connectTimeoutMs: this.spec.connectTimeoutMs,
+        keepAliveMs: KEEP_ALIVE_MS,
+      });
+      st.pool = pool;
+    }
     if (pool === undefined) {
       const ep = st.endpoint;
       const origin = `${this.spec.tls ? 'https' : 'http'}://${hostForUrl(ep.host)}:${ep.port}`;
-      pool = new Pool(origin, {
+      const undiciPool = new Pool(origin, {
         connections: this.spec.circuitBreaker.maxConnections,
         pipelining: 1,
         connectTimeout: this.spec.connectTimeoutMs,
@@ -146,6 +168,8 @@ export class Cluster {
         keepAliveMaxTimeout: KEEP_ALIVE_MS,
         ...(this.spec.tls ? { connect: { rejectUnauthorized: false } } : {}),
       });
+      // undici's handler contract is the one dispatch.ts copies.
+      pool = undiciPool as unknown as UpstreamDispatcher;
       st.pool = pool;
     }
     return pool;

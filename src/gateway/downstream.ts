@@ -13,6 +13,8 @@ export interface DownstreamRequest extends Readable {
   readonly headers: IncomingHttpHeaders;
   readonly httpVersionMajor: number;
   readonly socket: { remoteAddress?: string | undefined; encrypted?: boolean } | null;
+  /** The whole body, already read, when the front end has it (sdep's HTTP/1.1 path, small requests). */
+  readonly bufferedBody?: Buffer | undefined;
   /** Present on HTTP/2 requests only. */
   readonly stream?: ServerHttp2Stream;
 }

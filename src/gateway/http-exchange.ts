@@ -1,17 +1,23 @@
 /**
- * One proxied HTTP request (HTTP/1.1 upstream over an undici Pool): the
- * exchange is itself the undici dispatch handler, so the hot path makes one
+ * One proxied HTTP request (HTTP/1.1 upstream over the cluster's dispatcher:
+ * our keep-alive pool, or undici's for TLS): the exchange is itself the
+ * dispatch handler, so the hot path makes one
  * object per request and no closures. It owns the route timeout, retries,
  * the body buffer needed to replay or mirror, and backpressure both ways.
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { PassThrough, type Readable } from 'node:stream';
-import type { Dispatcher } from 'undici';
 import type { SdepError } from '../core/sdep-error.js';
 import { type Route, shouldMirror, type WeightedTarget } from '../routing/index.js';
 import type { Cluster, EndpointState } from './cluster.js';
 import type { DownstreamRequest, DownstreamResponse } from './downstream.js';
 import type { GatewayContext, TableState } from './gateway-context.js';
+import {
+  type DispatchController,
+  type DispatchHandler,
+  type DispatchOptions,
+  UpstreamCodes,
+} from './h1/dispatch.js';
 import {
   noHealthyUpstreamError,
   overflowError,
@@ -43,7 +49,7 @@ const SMALL_BODY = 64 * 1024;
 const TIMEOUT = new Error('route timeout');
 const CLIENT_GONE = new Error('downstream closed');
 
-export class HttpExchange implements Dispatcher.DispatchHandler {
+export class HttpExchange implements DispatchHandler {
   private readonly ctx: GatewayContext;
   private readonly state: TableState;
   private readonly req: DownstreamRequest;
@@ -65,7 +71,7 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
   private mirror = false;
 
   private endpoint: EndpointState | undefined;
-  private controller: Dispatcher.DispatchController | undefined;
+  private controller: DispatchController | undefined;
   private upstreamStart = 0;
   private attemptActive = false;
   private discard = false;
@@ -130,6 +136,14 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
     const route = this.route;
     this.mirror = route.mirror !== undefined && shouldMirror(route, this.ctx.random() * 100);
     if (!this.hasBody) {
+      this.begin();
+      return;
+    }
+    const buffered = this.req.bufferedBody;
+    if (buffered !== undefined) {
+      // The front end read the whole body with the head: replayable as it is.
+      this.body = buffered;
+      this.bodyLength = buffered.length;
       this.begin();
       return;
     }
@@ -216,9 +230,9 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
     this.controller = undefined;
     this.upstreamStart = performance.now();
     try {
-      const opts: Dispatcher.DispatchOptions = {
+      const opts: DispatchOptions = {
         path: this.path,
-        method: this.method as Dispatcher.HttpMethod,
+        method: this.method,
         headers: this.headers,
         body: this.body,
       };
@@ -236,16 +250,12 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
 
   // --- undici DispatchHandler ---
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
+  onRequestStart(controller: DispatchController): void {
     this.controller = controller;
     if (this.settled) controller.abort(CLIENT_GONE);
   }
 
-  onResponseStart(
-    _controller: Dispatcher.DispatchController,
-    statusCode: number,
-    headers: IncomingHttpHeaders,
-  ): void {
+  onResponseStart(_controller: DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
     if (statusCode < 200 || this.settled) return;
     const retry = this.route.retry;
     if (
@@ -262,7 +272,7 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
     this.res.writeHead(statusCode, toDownstreamHeaders(headers as OutgoingHttpHeaders, serviceTime));
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onResponseData(controller: DispatchController, chunk: Buffer): void {
     if (this.discard || this.settled) return;
     if (!this.res.write(chunk)) {
       controller.pause();
@@ -283,7 +293,7 @@ export class HttpExchange implements Dispatcher.DispatchHandler {
     this.finishIfDone();
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController | undefined, err: Error): void {
+  onResponseError(_controller: DispatchController | undefined, err: Error): void {
     this.endAttempt();
     if (this.settled) {
       this.finishIfDone();
@@ -435,6 +445,7 @@ const REASONS: Record<FailureKind, ResetReason> = {
 const CONNECT_CODES = new Set([
   'ECONNREFUSED',
   'UND_ERR_CONNECT_TIMEOUT',
+  UpstreamCodes.connectTimeout,
   'EHOSTUNREACH',
   'ENETUNREACH',
   'ENOTFOUND',
@@ -446,10 +457,19 @@ const CONNECT_CODES = new Set([
 export function failureKind(err: Error, perTry: boolean): FailureKind | 'idle' {
   const code = (err as { code?: unknown }).code;
   if (typeof code === 'string') {
-    if (code === 'UND_ERR_HEADERS_TIMEOUT') return perTry ? 'timeout' : 'idle';
-    if (code === 'UND_ERR_BODY_TIMEOUT') return 'idle';
+    if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === UpstreamCodes.headersTimeout) {
+      return perTry ? 'timeout' : 'idle';
+    }
+    if (code === 'UND_ERR_BODY_TIMEOUT' || code === UpstreamCodes.bodyTimeout) return 'idle';
     if (CONNECT_CODES.has(code)) return 'connect';
-    if (code.startsWith('HPE_') || code === 'UND_ERR_INVALID_ARG') return 'protocol';
+    if (
+      code.startsWith('HPE_') ||
+      code === 'UND_ERR_INVALID_ARG' ||
+      code === UpstreamCodes.protocol ||
+      code === 'H1_INVALID_HEADER'
+    ) {
+      return 'protocol';
+    }
   }
   return 'reset';
 }

@@ -6,17 +6,17 @@
  * response is handed to it on the way.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Dispatcher } from 'undici';
 import { type MirrorSpec, type Route, rewritePath } from '../routing/index.js';
 import type { Cluster, EndpointState } from './cluster.js';
 import type { GatewayMetricsSink, ShadowOutcome, TableState } from './gateway-context.js';
+import type { DispatchController, DispatchHandler } from './h1/dispatch.js';
 import { type ShadowPair, shadowPairFor } from './shadow-compare.js';
 import { toShadowHeaders } from './upstream-headers.js';
 
-class MirrorRequest implements Dispatcher.DispatchHandler {
+class MirrorRequest implements DispatchHandler {
   private readonly cluster: Cluster;
   private readonly endpoint: EndpointState;
-  private controller: Dispatcher.DispatchController | undefined;
+  private controller: DispatchController | undefined;
   private timer: NodeJS.Timeout | undefined;
   private done = false;
   private timedOut = false;
@@ -38,16 +38,16 @@ class MirrorRequest implements Dispatcher.DispatchHandler {
     if (timeoutMs > 0) this.timer = setTimeout(onMirrorTimeout, timeoutMs, this);
   }
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
+  onRequestStart(controller: DispatchController): void {
     this.controller = controller;
   }
 
-  onResponseStart(_c: Dispatcher.DispatchController, status: number, headers: IncomingHttpHeaders): void {
+  onResponseStart(_c: DispatchController, status: number, headers: IncomingHttpHeaders): void {
     this.status = status;
     this.pair?.shadowHead(status, headers);
   }
 
-  onResponseData(_c: Dispatcher.DispatchController, chunk: Buffer): void {
+  onResponseData(_c: DispatchController, chunk: Buffer): void {
     this.pair?.shadowData(chunk);
   }
 

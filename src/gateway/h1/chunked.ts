@@ -1,0 +1,112 @@
+/**
+ * Incremental decoder of the chunked transfer coding (RFC 9112 §7.1): feed
+ * it bytes as they arrive; it hands out the data as zero-copy slices and
+ * says where the message ends. Chunk extensions and trailers are read and
+ * dropped (trailers are kept as raw lines for whoever wants them).
+ */
+
+/** A malformed chunk framing: the connection cannot be trusted any further. */
+export class FramingError extends Error {
+  readonly code = 'H1_FRAMING';
+}
+
+enum State {
+  Size,
+  Data,
+  DataEnd,
+  Trailers,
+  Done,
+}
+
+/** The longest chunk-size line (size, extensions) or trailer line we accept. */
+const MAX_LINE = 4096;
+/** 2^53 bytes would overflow exact integers; nobody sends chunks that large. */
+const MAX_SIZE_DIGITS = 12;
+
+export class ChunkedDecoder {
+  private state = State.Size;
+  private remaining = 0;
+  private line = '';
+  private trailerBytes = 0;
+
+  get done(): boolean {
+    return this.state === State.Done;
+  }
+
+  /**
+   * Consumes from `buf`, calls `onData` with each slice of body, and returns
+   * how many bytes of `buf` belonged to the message (the rest is what comes
+   * after it). Throws FramingError on bad framing.
+   */
+  feed(buf: Buffer, onData: (chunk: Buffer) => void): number {
+    let i = 0;
+    const n = buf.length;
+    while (i < n && this.state !== State.Done) {
+      switch (this.state) {
+        case State.Size: {
+          const lf = buf.indexOf(10, i);
+          const end = lf < 0 ? n : lf;
+          this.line += buf.toString('latin1', i, end);
+          if (this.line.length > MAX_LINE) throw new FramingError('chunk size line too long');
+          if (lf < 0) return n;
+          i = lf + 1;
+          this.remaining = parseSizeLine(this.line);
+          this.line = '';
+          this.state = this.remaining === 0 ? State.Trailers : State.Data;
+          break;
+        }
+        case State.Data: {
+          const take = Math.min(this.remaining, n - i);
+          onData(buf.subarray(i, i + take));
+          i += take;
+          this.remaining -= take;
+          if (this.remaining === 0) this.state = State.DataEnd;
+          break;
+        }
+        case State.DataEnd: {
+          // CRLF after the data (a bare LF is tolerated, as most parsers do).
+          const c = buf[i]!;
+          if (this.line === '' && c === 13) {
+            this.line = '\r';
+            i++;
+          } else if (c === 10) {
+            this.line = '';
+            this.state = State.Size;
+            i++;
+          } else {
+            throw new FramingError('chunk data not followed by CRLF');
+          }
+          break;
+        }
+        case State.Trailers: {
+          const lf = buf.indexOf(10, i);
+          const end = lf < 0 ? n : lf;
+          this.line += buf.toString('latin1', i, end);
+          this.trailerBytes += end - i;
+          if (this.line.length > MAX_LINE || this.trailerBytes > 16 * MAX_LINE) {
+            throw new FramingError('trailers too long');
+          }
+          if (lf < 0) return n;
+          i = lf + 1;
+          const line = this.line.endsWith('\r') ? this.line.slice(0, -1) : this.line;
+          this.line = '';
+          if (line === '') this.state = State.Done;
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    return i;
+  }
+}
+
+function parseSizeLine(raw: string): number {
+  const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+  const semi = line.indexOf(';');
+  const digits = (semi < 0 ? line : line.slice(0, semi)).trimEnd();
+  if (digits.length === 0 || digits.length > MAX_SIZE_DIGITS || !/^[0-9a-fA-F]+$/.test(digits)) {
+    throw new FramingError(`bad chunk size ${JSON.stringify(digits.slice(0, 20))}`);
+  }
+  return Number.parseInt(digits, 16);
+}

@@ -1,0 +1,62 @@
+/**
+ * The dispatcher contract between an exchange and an upstream client: the
+ * shape of undici's `Dispatcher.dispatch(options, handler)` (handler API v2),
+ * so the HTTP/1.1 exchange and the mirror run over either our own pool
+ * (upstream-pool.ts) or an undici Pool (TLS upstreams) unchanged.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+
+export interface DispatchController {
+  abort(reason: Error): void;
+  pause(): void;
+  resume(): void;
+}
+
+export interface DispatchHandler {
+  onRequestStart?(controller: DispatchController, context: unknown): void;
+  onResponseStart?(
+    controller: DispatchController,
+    statusCode: number,
+    headers: IncomingHttpHeaders,
+    statusMessage?: string,
+  ): void;
+  onResponseData?(controller: DispatchController, chunk: Buffer): void;
+  onResponseEnd?(controller: DispatchController, trailers: IncomingHttpHeaders): void;
+  onResponseError?(controller: DispatchController | undefined, error: Error): void;
+}
+
+export interface DispatchOptions {
+  path: string;
+  method: string;
+  headers: IncomingHttpHeaders;
+  body: Buffer | Readable | null;
+  /** Bound on the wait for the response head, from dispatch (0 or absent: none). */
+  headersTimeout?: number;
+  /** Bound on silence between response body chunks (0 or absent: none). */
+  bodyTimeout?: number;
+}
+
+export interface UpstreamDispatcher {
+  dispatch(options: DispatchOptions, handler: DispatchHandler): boolean;
+  /** Finishes what is in flight, then closes. */
+  close(): Promise<void>;
+  /** Aborts what is in flight and closes. */
+  destroy(): Promise<void>;
+}
+
+/** Error codes of our pool (internal, like undici's UND_ERR_*): failureKind() in the exchange maps them to SDEP_GATEWAY_* replies. */
+export const UpstreamCodes = {
+  connectTimeout: 'H1_UPSTREAM_CONNECT_TIMEOUT',
+  headersTimeout: 'H1_UPSTREAM_HEADERS_TIMEOUT',
+  bodyTimeout: 'H1_UPSTREAM_BODY_TIMEOUT',
+  closed: 'H1_UPSTREAM_CLOSED',
+  protocol: 'H1_UPSTREAM_PROTOCOL',
+  destroyed: 'H1_UPSTREAM_DESTROYED',
+} as const;
+
+export function upstreamError(code: string, message: string): Error {
+  const err = new Error(message) as Error & { code: string };
+  err.code = code;
+  return err;
+}

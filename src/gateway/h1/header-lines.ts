@@ -1,0 +1,59 @@
+/**
+ * Header serialisation shared by the upstream request and the downstream
+ * response writers. Every value is checked: a CR, LF or NUL in one would
+ * split the message (response splitting / request smuggling).
+ */
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+
+const INVALID_VALUE = /[\r\n\0]/;
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
+export class InvalidHeaderError extends Error {
+  readonly code = 'H1_INVALID_HEADER';
+}
+
+export function isToken(s: string): boolean {
+  return TOKEN.test(s);
+}
+
+export function hasInvalidValueChar(s: string): boolean {
+  return INVALID_VALUE.test(s);
+}
+
+/**
+ * Appends `name: value\r\n` for each header except those in `skip`
+ * (framing headers the writer sets itself).
+ */
+export function appendHeaderLines(
+  head: string,
+  headers: IncomingHttpHeaders | OutgoingHttpHeaders,
+  skip: (name: string) => boolean,
+): string {
+  let out = head;
+  for (const name in headers) {
+    const v = headers[name];
+    if (v === undefined || skip(name)) continue;
+    if (typeof v === 'string') {
+      if (INVALID_VALUE.test(v)) throw new InvalidHeaderError(`invalid value for header ${name}`);
+      out += `${name}: ${v}\r\n`;
+    } else if (typeof v === 'number') {
+      out += `${name}: ${v}\r\n`;
+    } else {
+      for (const item of v) {
+        const s = String(item);
+        if (INVALID_VALUE.test(s)) throw new InvalidHeaderError(`invalid value for header ${name}`);
+        out += `${name}: ${s}\r\n`;
+      }
+    }
+  }
+  return out;
+}
+
+/** `head` (latin1) followed by `body`, in one buffer: one plain write instead of a corked writev. */
+export function withHead(head: string, body: Buffer): Buffer {
+  const n = head.length;
+  const out = Buffer.allocUnsafe(n + body.length);
+  out.write(head, 0, n, 'latin1');
+  body.copy(out, n);
+  return out;
+}

@@ -1,0 +1,36 @@
+/** Serialises an upstream HTTP/1.1 request head. */
+import type { IncomingHttpHeaders } from 'node:http';
+import { appendHeaderLines, hasInvalidValueChar, InvalidHeaderError, isToken } from './header-lines.js';
+
+function framing(name: string): boolean {
+  return name === 'content-length' || name === 'transfer-encoding' || name === 'connection';
+}
+
+/**
+ * `bodyLength`: the exact length of a buffered body (content-length is set
+ * from it), -1 for a streamed body sent chunked, -2 for a streamed body whose
+ * content-length header is kept, or null for none (POST, PUT and PATCH then
+ * say `content-length: 0`).
+ */
+export function requestHead(
+  method: string,
+  path: string,
+  headers: IncomingHttpHeaders,
+  bodyLength: number | null,
+): string {
+  if (!isToken(method) || hasInvalidValueChar(path) || path.includes(' ')) {
+    throw new InvalidHeaderError('invalid method or path');
+  }
+  let head = appendHeaderLines(`${method} ${path} HTTP/1.1\r\n`, headers, framing);
+  if (bodyLength !== null && bodyLength >= 0) {
+    head += `content-length: ${bodyLength}\r\n`;
+  } else if (bodyLength === -1) {
+    head += 'transfer-encoding: chunked\r\n';
+  } else if (bodyLength === -2) {
+    head += `content-length: ${headers['content-length']}\r\n`;
+  } else if (method === 'POST' || method === 'PUT' || method === 'PATCH') {
+    // A payload method with no body says so, as undici and node do.
+    head += 'content-length: 0\r\n';
+  }
+  return `${head}\r\n`;
+}

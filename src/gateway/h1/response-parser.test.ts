@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { FramingError, type ResponseHead, ResponseParser } from './response-parser.js';
+
+interface Parsed {
+  heads: ResponseHead[];
+  body: string;
+  ended: number;
+  extra: number;
+  parser: ResponseParser;
+}
+
+function parse(wire: string | Buffer[], headRequest = false): Parsed {
+  const out: Parsed = { heads: [], body: '', ended: 0, extra: 0, parser: undefined as never };
+  const p = new ResponseParser(
+    {
+      onHead: (h) => out.heads.push(h),
+      onData: (c) => {
+        out.body += c.toString();
+      },
+      onEnd: () => {
+        out.ended++;
+      },
+    },
+    headRequest,
+  );
+  out.parser = p;
+  const parts = typeof wire === 'string' ? [Buffer.from(wire)] : wire;
+  for (const part of parts) out.extra = p.feed(part);
+  return out;
+}
+
+test('content-length body; lowercase names; duplicates joined, set-cookie kept apart; keep-alive', () => {
+  const r = parse(
+    'HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: 1\r\nx-a: 2\r\nSet-Cookie: a=1\r\nSet-Cookie: b=2\r\n\r\nhello',
+  );
+  assert.equal(r.heads.length, 1);
+  assert.equal(r.heads[0]!.status, 200);
+  assert.equal(r.heads[0]!.statusMessage, 'OK');
+  assert.equal(r.heads[0]!.headers['x-a'], '1, 2');
+  assert.deepEqual(r.heads[0]!.headers['set-cookie'], ['a=1', 'b=2']);
+  assert.equal(r.heads[0]!.keepAlive, true);
+  assert.equal(r.body, 'hello');
+  assert.equal(r.ended, 1);
+  assert.equal(r.extra, 0);
+});
+
+test('split anywhere, the head and body parse the same', () => {
+  const wire = Buffer.from('HTTP/1.1 201 Created\r\ncontent-length: 3\r\n\r\nabc');
+  for (let cut = 1; cut < wire.length; cut++) {
+    const r = parse([wire.subarray(0, cut), wire.subarray(cut)]);
+    assert.equal(r.heads[0]?.status, 201, `cut ${cut}`);
+    assert.equal(r.body, 'abc', `cut ${cut}`);
+    assert.equal(r.ended, 1, `cut ${cut}`);
+  }
+});
+
+test('chunked body is decoded; bytes after the message are counted as extra', () => {
+  const r = parse('HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\nJUNK');
+  assert.equal(r.body, 'abc');
+  assert.equal(r.ended, 1);
+  assert.equal(r.extra, 4);
+});
+
+test('no framing: the body runs to the connection end, which completes it; not reusable', () => {
+  const r = parse('HTTP/1.1 200 OK\r\n\r\npart one ');
+  assert.equal(r.ended, 0);
+  assert.equal(r.heads[0]!.keepAlive, false);
+  assert.equal(r.parser.endsAtClose, true);
+  r.parser.feed(Buffer.from('and two'));
+  assert.equal(r.parser.eof(), true);
+  assert.equal(r.body, 'part one and two');
+  assert.equal(r.ended, 1);
+});
+
+test('a cut-short content-length body is not complete at eof', () => {
+  const r = parse('HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\nabc');
+  assert.equal(r.parser.eof(), false);
+  assert.equal(r.ended, 0);
+});
+
+test('HEAD, 204 and 304 have no body whatever they declare; 1xx is skipped', () => {
+  assert.equal(parse('HTTP/1.1 200 OK\r\ncontent-length: 10\r\n\r\n', true).ended, 1);
+  assert.equal(parse('HTTP/1.1 204 No Content\r\ncontent-length: 10\r\n\r\n').ended, 1);
+  assert.equal(parse('HTTP/1.1 304 Not Modified\r\n\r\n').ended, 1);
+  const r = parse('HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok');
+  assert.deepEqual(
+    r.heads.map((h) => h.status),
+    [200],
+  );
+  assert.equal(r.body, 'ok');
+});
+
+test('keep-alive: HTTP/1.0 needs it asked for; connection: close ends it; chunked with a length is not reused', () => {
+  assert.equal(parse('HTTP/1.0 200 OK\r\ncontent-length: 0\r\n\r\n').heads[0]!.keepAlive, false);
+  assert.equal(
+    parse('HTTP/1.0 200 OK\r\nconnection: keep-alive\r\ncontent-length: 0\r\n\r\n').heads[0]!.keepAlive,
+    true,
+  );
+  assert.equal(
+    parse('HTTP/1.1 200 OK\r\nconnection: close\r\ncontent-length: 0\r\n\r\n').heads[0]!.keepAlive,
+    false,
+  );
+  const both = parse(
+    'HTTP/1.1 200 OK\r\ncontent-length: 3\r\ntransfer-encoding: chunked\r\n\r\n1\r\na\r\n0\r\n\r\n',
+  );
+  assert.equal(both.body, 'a');
+  assert.equal(both.heads[0]!.keepAlive, false);
+});
+
+test('malformed responses throw FramingError', () => {
+  const bad = [
+    'HTTP/2 200 OK\r\n\r\n',
+    'HTTP/1.1 2000 OK\r\n\r\n',
+    'HTTP/1.1 abc OK\r\n\r\n',
+    'HTTP/1.1 200 OK\r\nno colon here\r\n\r\n',
+    'HTTP/1.1 200 OK\r\n folded: x\r\n\r\n',
+    'HTTP/1.1 200 OK\r\nname : x\r\n\r\n',
+    'HTTP/1.1 200 OK\r\ncontent-length: 1\r\ncontent-length: 2\r\n\r\n',
+    'HTTP/1.1 200 OK\r\ncontent-length: -1\r\n\r\n',
+    `HTTP/1.1 200 OK\r\nx: ${'a'.repeat(70_000)}`,
+  ];
+  for (const wire of bad) assert.throws(() => parse(wire), FramingError, JSON.stringify(wire.slice(0, 40)));
+});
