@@ -48,6 +48,8 @@ export interface GatewayCommandOptions {
   adminToken?: string;
   tls?: TlsOption;
   watch: boolean;
+  /** false: node:http and undici instead of sdep's HTTP/1.1 codec (for comparison). */
+  fastPath?: boolean;
 }
 
 export interface LoadOutcome {
@@ -118,6 +120,7 @@ export async function runGateway(
     shadowCompare: new ShadowComparer({ sink: shadowComparisonRecorder(metrics) }),
     ...(opts.tls ? { tls: opts.tls } : {}),
     logger: { info: (m) => err(m), warn: (m) => err(`warning: ${m}`) },
+    fastPath: opts.fastPath !== false,
   });
   const swapIn = (o: LoadOutcome) => {
     preDiagnostics = o.diagnostics;
@@ -234,6 +237,7 @@ interface RawOptions {
   tlsKey?: string;
   watch?: boolean;
   workers: number;
+  fastPath: boolean;
 }
 
 function parseWorkers(v: string): number {
@@ -277,6 +281,10 @@ export function registerGatewayCommand(program: Command): void {
       parseWorkers,
       1,
     )
+    .option(
+      '--no-fast-path',
+      "carry HTTP/1.1 with node's http server and undici instead of sdep's own codec (the benchmark's reference)",
+    )
     .action(async (raw: RawOptions) => {
       if (raw.workers > 1 && !isGatewayWorker()) {
         runGatewayPrimary(
@@ -303,6 +311,7 @@ export function registerGatewayCommand(program: Command): void {
             ...(adminToken === undefined ? {} : { adminToken }),
             ...(tls ? { tls } : {}),
             watch: raw.watch === true,
+            fastPath: raw.fastPath,
           },
           worker ? (l) => announced.push(l) : undefined,
         );

@@ -32,6 +32,12 @@ export interface GatewayOptions {
   drainTimeoutMs?: number;
   /** Slow-client bounds of the HTTP/1.1 listener (headers 10 s, whole request 300 s by default). */
   limits?: FrontendLimits;
+  /**
+   * sdep's own HTTP/1.1 codec on both sides of cleartext HTTP/1.1 (the hot
+   * path; default true). false: node's http server and undici's Pool, the
+   * reference stack the benchmark compares against.
+   */
+  fastPath?: boolean;
 }
 
 export interface Gateway {
@@ -80,7 +86,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
         clusters.set(name, prev);
         kept.add(prev);
       } else {
-        clusters.set(name, new Cluster(spec, resolver));
+        clusters.set(name, new Cluster(spec, resolver, opts.fastPath === false ? 'undici' : 'sdep'));
       }
     }
     const state: TableState = { table, clusters };
@@ -94,7 +100,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     if (closed) throw new Error('gateway is closed');
     const tls = opts.tls === undefined ? undefined : await resolveTls(opts.tls);
     const filter = createRouterFilter(ctx, tls === undefined ? 'http' : 'https');
-    const frontend = createFrontend(filter, tls, opts.limits);
+    const frontend = createFrontend(filter, tls, { ...opts.limits, fastPath: opts.fastPath !== false });
     frontends.push(frontend);
     return frontend.listen(port, host);
   }

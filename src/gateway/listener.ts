@@ -1,8 +1,9 @@
 /**
  * The front end. Cleartext: HTTP/1.1 with keep-alive and HTTP/2 with prior
  * knowledge (h2c, for gRPC) on one port — the first bytes of a connection
- * are peeked and an HTTP/2 preface sends the socket to the http2 server,
- * anything else to the HTTP/1.1 server. TLS: one http2 secure server with
+ * are peeked and an HTTP/2 preface sends the socket to the http2 server.
+ * HTTP/1.1 is read by sdep's fast path (h1/downstream-connection.ts), which
+ * hands any request it does not take to node's http server. TLS: one http2 secure server with
  * ALPN offering h2 and http/1.1.
  */
 
@@ -10,6 +11,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import http2, { type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
 import type { DownstreamRequest, DownstreamResponse } from './downstream.js';
+import { type ConnectionHost, H1Connection, startsLikePreface } from './h1/downstream-connection.js';
 import type { TlsMaterial } from './tls.js';
 
 export type RequestHandler = (req: DownstreamRequest, res: DownstreamResponse) => void;
@@ -32,9 +34,6 @@ export interface Frontend {
   destroy(): void;
 }
 
-/** `PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n` starts every prior-knowledge HTTP/2 connection. */
-const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
-
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 /** Slow-client bounds of the HTTP/1.1 front end. */
@@ -43,6 +42,16 @@ export interface FrontendLimits {
   headersTimeoutMs?: number;
   /** ... and the whole request, body included. Default 300 s; 0 disables. */
   requestTimeoutMs?: number;
+}
+
+/** How the cleartext HTTP/1.1 front end reads requests. */
+export interface FrontendOptions extends FrontendLimits {
+  /**
+   * Read plain HTTP/1.1 requests with sdep's own strict parser (the hot
+   * path), handing anything unusual to node's http server; false: node's
+   * http server reads every request. Default true.
+   */
+  fastPath?: boolean;
 }
 
 export const DEFAULT_HEADERS_TIMEOUT_MS = 10_000;
@@ -58,10 +67,10 @@ function h2Options() {
 export function createFrontend(
   routerFilter: RequestHandler,
   tls: TlsMaterial | undefined,
-  limits: FrontendLimits = {},
+  options: FrontendOptions = {},
 ): Frontend {
-  const headersTimeout = limits.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
-  const requestTimeout = limits.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+  const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
+  const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const handler = asNodeHandler(routerFilter);
   const sessions = new Set<Http2Session>();
   const trackSession = (session: Http2Session) => {
@@ -127,35 +136,60 @@ export function createFrontend(
     for (const l of h1Listeners) l.call(h1, socket);
   };
   const h2Sockets = new Set<Socket>();
-  h1.on('connection', (socket: Socket) => {
-    // Until its first byte the socket belongs to neither server: bound that wait here (slow-loris).
-    const silent = setTimeout(() => socket.destroy(), headersTimeout);
-    silent.unref();
-    socket.once('close', () => clearTimeout(silent));
-    socket.once('data', (chunk: Buffer) => {
-      clearTimeout(silent);
-      socket.pause();
-      socket.unshift(chunk);
-      if (startsLikePreface(chunk)) {
-        h2Sockets.add(socket);
-        socket.once('close', () => h2Sockets.delete(socket));
-        // The http2 session takes the socket's handle and first reads what is buffered.
-        h2c.emit('connection', socket);
-      } else {
-        toH1(socket);
-        socket.resume();
-      }
+  const toH2c = (socket: Socket) => {
+    h2Sockets.add(socket);
+    socket.once('close', () => h2Sockets.delete(socket));
+    // The http2 session takes the socket's handle and first reads what is buffered.
+    h2c.emit('connection', socket);
+  };
+  const fast = new Set<H1Connection>();
+  let sweeper: NodeJS.Timeout | undefined;
+  if (options.fastPath !== false) {
+    const host: ConnectionHost = {
+      handler: routerFilter,
+      toNodeHttp: toH1,
+      toH2c,
+      removed: (c) => fast.delete(c),
+    };
+    h1.on('connection', (socket: Socket) => {
+      fast.add(new H1Connection(socket, host));
     });
-  });
+    sweeper = setInterval(() => {
+      const now = performance.now();
+      for (const c of fast) c.check(now, headersTimeout, requestTimeout, KEEP_ALIVE_TIMEOUT_MS);
+    }, checkingInterval(headersTimeout));
+    sweeper.unref();
+  } else {
+    h1.on('connection', (socket: Socket) => {
+      // Until its first byte the socket belongs to neither server: bound that wait here (slow-loris).
+      const silent = setTimeout(() => socket.destroy(), headersTimeout);
+      silent.unref();
+      socket.once('close', () => clearTimeout(silent));
+      socket.once('data', (chunk: Buffer) => {
+        clearTimeout(silent);
+        socket.pause();
+        socket.unshift(chunk);
+        if (startsLikePreface(chunk)) {
+          toH2c(socket);
+        } else {
+          toH1(socket);
+          socket.resume();
+        }
+      });
+    });
+  }
   return {
     listen: (port, host) => listenOn(h1, port, host),
     stopAccepting() {
       h1.close();
       h1.closeIdleConnections();
+      for (const c of [...fast]) c.stop();
       for (const s of sessions) s.close();
     },
     destroy() {
+      if (sweeper !== undefined) clearInterval(sweeper);
       h1.closeAllConnections();
+      for (const c of [...fast]) c.socket.destroy();
       for (const s of sessions) s.destroy();
       for (const s of h2Sockets) s.destroy();
     },
@@ -165,11 +199,6 @@ export function createFrontend(
 /** How often node checks the header and request timeouts. */
 function checkingInterval(headersTimeout: number): number {
   return Math.max(100, Math.min(1000, Math.floor(headersTimeout / 2)));
-}
-
-function startsLikePreface(chunk: Buffer): boolean {
-  const n = Math.min(chunk.length, PREFACE.length);
-  return n >= 3 && chunk.subarray(0, n).equals(PREFACE.subarray(0, n));
 }
 
 function listenOn(

@@ -95,7 +95,9 @@ export async function startGateway(
   mappings: Mapping[],
   opts: Partial<GatewayOptions> = {},
 ): Promise<RunningGateway> {
-  const gateway = createGateway({ resolver: createLiteralResolver(), ...opts });
+  // SDEP_TEST_FAST_PATH=0 runs a suite on the reference stack (node:http + undici) instead.
+  const fastPath = process.env.SDEP_TEST_FAST_PATH !== '0';
+  const gateway = createGateway({ resolver: createLiteralResolver(), fastPath, ...opts });
   const setMappings = (ms: Mapping[]) => {
     const table = buildRouteTable(ms, { ambassadorId: 'default' });
     const errors = table.diagnostics.filter((d) => d.severity === 'error');

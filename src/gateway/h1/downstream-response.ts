@@ -1,0 +1,174 @@
+/**
+ * The response side of the fast HTTP/1.1 path, with the members of
+ * DownstreamResponse. The head goes out with the first body bytes in one
+ * write; the body goes as is when content-length is known, chunked
+ * otherwise. HEAD, 204 and 304 carry no body whatever is written.
+ */
+import { EventEmitter } from 'node:events';
+import { type OutgoingHttpHeaders, STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import { appendHeaderLines, withHead } from './header-lines.js';
+
+/** What the response asks of its connection. */
+export interface ResponseOwner {
+  readonly socket: Socket;
+  /** Whether the connection closes after this response (the head then says so). */
+  closesAfterResponse(): boolean;
+  responseEnded(res: H1Response): void;
+  destroyConnection(): void;
+}
+
+function ownFraming(name: string): boolean {
+  return (
+    name === 'content-length' ||
+    name === 'transfer-encoding' ||
+    name === 'connection' ||
+    name === 'keep-alive' ||
+    name === 'date'
+  );
+}
+
+/** Bodies up to this size are copied behind the head and written with it. */
+const ONE_WRITE_MAX = 16 * 1024;
+
+let dateCache = '';
+let dateCachedAt = 0;
+
+/** RFC 9110 Date, recomputed at most once a second. */
+function httpDate(): string {
+  const now = Date.now();
+  if (now - dateCachedAt >= 1000 || dateCache === '') {
+    dateCachedAt = now - (now % 1000);
+    dateCache = new Date(now).toUTCString();
+  }
+  return dateCache;
+}
+
+export class H1Response extends EventEmitter {
+  headersSent = false;
+  writableEnded = false;
+  destroyed = false;
+  statusCode = 200;
+  private readonly owner: ResponseOwner;
+  private readonly headRequest: boolean;
+  private headers: OutgoingHttpHeaders | undefined;
+  private headWritten = false;
+  private chunked = false;
+  private noBody = false;
+  private trailers: OutgoingHttpHeaders | undefined;
+  /** The socket refused a write: 'drain' is owed to whoever waits. */
+  waitingDrain = false;
+
+  constructor(owner: ResponseOwner, method: string) {
+    super();
+    this.owner = owner;
+    this.headRequest = method === 'HEAD';
+  }
+
+  writeHead(status: number, headers?: OutgoingHttpHeaders): this {
+    if (this.headersSent) return this;
+    this.statusCode = status;
+    this.headers = headers ?? {};
+    this.headersSent = true;
+    return this;
+  }
+
+  private head(): string {
+    const status = this.statusCode;
+    const headers = this.headers ?? {};
+    let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n`;
+    head = appendHeaderLines(head, headers, ownFraming);
+    head += `date: ${typeof headers.date === 'string' ? headers.date : httpDate()}\r\n`;
+    this.noBody = this.headRequest || status === 204 || status === 304 || status < 200;
+    const length = headers['content-length'];
+    if (length !== undefined && status !== 204 && status !== 304) {
+      head += `content-length: ${length}\r\n`;
+    } else if (!this.noBody) {
+      this.chunked = true;
+      head += 'transfer-encoding: chunked\r\n';
+    }
+    if (this.owner.closesAfterResponse()) head += 'connection: close\r\n';
+    return `${head}\r\n`;
+  }
+
+  write(chunk: Buffer): boolean {
+    if (this.writableEnded || this.destroyed) return false;
+    if (!this.headersSent) this.writeHead(200);
+    const socket = this.owner.socket;
+    if (this.headWritten && (this.noBody || chunk.length === 0)) return true;
+    // Corked only when more than one write follows (chunk framing, or a head too big to copy).
+    const cork = this.chunked || (!this.headWritten && !this.noBody && chunk.length > ONE_WRITE_MAX);
+    if (cork) socket.cork();
+    const ok = this.writeFramed(socket, chunk);
+    if (cork) socket.uncork();
+    if (!ok) this.waitingDrain = true;
+    return ok;
+  }
+
+  private writeFramed(socket: Socket, chunk: Buffer | undefined): boolean {
+    let ok = true;
+    if (!this.headWritten) {
+      this.headWritten = true;
+      const head = this.head();
+      if (chunk !== undefined && !this.chunked && !this.noBody && chunk.length <= ONE_WRITE_MAX) {
+        // Head and a small body in one buffer: one plain write, no writev of corked chunks.
+        return socket.write(withHead(head, chunk));
+      }
+      ok = socket.write(head, 'latin1');
+    }
+    if (chunk === undefined || chunk.length === 0 || this.noBody) return ok;
+    if (this.chunked) {
+      socket.write(`${chunk.length.toString(16)}\r\n`, 'latin1');
+      socket.write(chunk);
+      return socket.write('\r\n', 'latin1');
+    }
+    return socket.write(chunk);
+  }
+
+  end(chunk?: string | Buffer): this {
+    if (this.writableEnded || this.destroyed) return this;
+    if (!this.headersSent) this.writeHead(200);
+    const body = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    const socket = this.owner.socket;
+    const cork = this.chunked || (!this.headWritten && body !== undefined && body.length > ONE_WRITE_MAX);
+    if (cork) socket.cork();
+    if (!this.headWritten || (body !== undefined && body.length > 0)) this.writeFramed(socket, body);
+    if (this.chunked) {
+      const trailers = this.trailers;
+      socket.write(
+        trailers === undefined ? '0\r\n\r\n' : `${appendHeaderLines('0\r\n', trailers, ownFraming)}\r\n`,
+        'latin1',
+      );
+    }
+    if (cork) socket.uncork();
+    this.writableEnded = true;
+    this.owner.responseEnded(this);
+    this.emit('finish');
+    this.emit('close');
+    return this;
+  }
+
+  addTrailers(headers: OutgoingHttpHeaders): void {
+    this.trailers = headers;
+  }
+
+  destroy(): this {
+    if (this.destroyed) return this;
+    this.destroyed = true;
+    this.owner.destroyConnection();
+    return this;
+  }
+
+  /** The connection went away before this response ended. */
+  connectionClosed(): void {
+    if (this.writableEnded) return;
+    this.destroyed = true;
+    this.emit('close');
+  }
+
+  drained(): void {
+    if (!this.waitingDrain) return;
+    this.waitingDrain = false;
+    this.emit('drain');
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Strict parse of an HTTP/1.1 request head for the fast path. It accepts
+ * only the plain, unambiguous case: origin-form target, HTTP/1.1, token
+ * header names, no obs-fold, no control characters, at most one of each
+ * header, framing by content-length alone. Anything else returns
+ * `undefined`, and the connection is handed to node's http server, whose
+ * parser (llhttp) answers it: a 400, a 431, chunked bodies, 100-continue,
+ * HTTP/1.0. So the fast path never has to be right about the odd cases.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+
+export interface RequestHead {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  /** Declared body length (0 when there is none). */
+  contentLength: number;
+  /** The client asked to close after this request. */
+  close: boolean;
+}
+
+/** Header bytes past which the connection goes to node (which answers 431 past its own limit). */
+export const FAST_MAX_HEAD_BYTES = 16 * 1024;
+
+// tchar per RFC 9110 §5.6.2
+const TCHAR = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~") TCHAR[c.charCodeAt(0)] = 1;
+for (let c = 48; c <= 57; c++) TCHAR[c] = 1;
+for (let c = 65; c <= 90; c++) TCHAR[c] = 1;
+for (let c = 97; c <= 122; c++) TCHAR[c] = 1;
+
+/** Headers the fast path leaves to node: other framing, interim responses, protocol switches. */
+const DECLINED = new Set(['transfer-encoding', 'expect', 'upgrade', 'http2-settings', '__proto__']);
+
+function isTokenRange(s: string, from: number, to: number): boolean {
+  if (to <= from) return false;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || TCHAR[c] === 0) return false;
+  }
+  return true;
+}
+
+/** Request-target: visible ASCII only, origin-form. */
+function isOriginForm(s: string): boolean {
+  if (s.charCodeAt(0) !== 47 /* / */) return false;
+  for (let i = 1; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c <= 32 || c >= 127) return false;
+  }
+  return true;
+}
+
+/** Field value: VCHAR, SP, HTAB, obs-text; nothing else. */
+function isFieldValue(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 32 && c !== 9) || c === 127) return false;
+  }
+  return true;
+}
+
+/** The value without leading and trailing SP / HTAB (only those: RFC 9110 OWS). */
+function trimOws(s: string, from: number, to: number): string {
+  let a = from;
+  let b = to;
+  while (a < b && (s.charCodeAt(a) === 32 || s.charCodeAt(a) === 9)) a++;
+  while (b > a && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
+  return s.slice(a, b);
+}
+
+/** `text` is the head up to (not including) the blank line. */
+export function parseRequestHead(text: string): RequestHead | undefined {
+  const firstEnd = text.indexOf('\r\n');
+  const lineEnd = firstEnd < 0 ? text.length : firstEnd;
+  const sp1 = text.indexOf(' ');
+  if (sp1 <= 0 || sp1 >= lineEnd) return undefined;
+  const sp2 = text.indexOf(' ', sp1 + 1);
+  if (sp2 < 0 || sp2 >= lineEnd || lineEnd - sp2 !== 9) return undefined;
+  if (!text.startsWith('HTTP/1.1', sp2 + 1)) return undefined;
+  if (!isTokenRange(text, 0, sp1)) return undefined;
+  const method = text.slice(0, sp1);
+  const url = text.slice(sp1 + 1, sp2);
+  if (!isOriginForm(url)) return undefined;
+
+  const headers: IncomingHttpHeaders = {};
+  let contentLength = 0;
+  let close = false;
+  let pos = firstEnd < 0 ? text.length : firstEnd + 2;
+  while (pos < text.length) {
+    let end = text.indexOf('\r\n', pos);
+    if (end < 0) end = text.length;
+    const colon = text.indexOf(':', pos);
+    if (colon < 0 || colon >= end || !isTokenRange(text, pos, colon)) return undefined;
+    if (!isFieldValue(text, colon + 1, end)) return undefined;
+    const name = text.slice(pos, colon).toLowerCase();
+    if (headers[name] !== undefined || DECLINED.has(name)) return undefined;
+    const value = trimOws(text, colon + 1, end);
+    if (name === 'content-length') {
+      if (value.length === 0 || value.length > 15 || !/^\d+$/.test(value)) return undefined;
+      contentLength = Number(value);
+    } else if (name === 'connection') {
+      const v = value.toLowerCase();
+      if (v.includes('upgrade') || v.includes('http2-settings')) return undefined;
+      close = v.includes('close');
+    }
+    headers[name] = value;
+    pos = end + 2;
+  }
+  // HTTP/1.1 requires Host (node answers 400 without it).
+  if (headers.host === undefined) return undefined;
+  return { method, url, headers, contentLength, close };
+}

@@ -1,0 +1,194 @@
+/**
+ * sdep's own HTTP/1.1 path (h1/) through a real gateway and real sockets:
+ * pipelining, split heads, keep-alive and close, HEAD, re-framing of
+ * chunked upstream answers, big bodies, and the requests it hands to node's
+ * http server (chunked bodies, 100-continue, HTTP/1.0), which must still be
+ * served on the same connection.
+ */
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { after, before, test } from 'node:test';
+import { agent, mapping, request, startGateway, startUpstream, type Upstream } from './gateway-helpers.js';
+
+let up: Upstream;
+let chunky: Upstream;
+let gw: Awaited<ReturnType<typeof startGateway>>;
+
+before(async () => {
+  up = await startUpstream('plain', (seen, res) => {
+    const body = JSON.stringify({
+      url: seen.url,
+      length: seen.body.length,
+      te: seen.headers['transfer-encoding'] ?? null,
+    });
+    res.writeHead(200, {
+      'content-type': 'application/json',
+      'content-length': Buffer.byteLength(body),
+      connection: 'keep-alive',
+      'x-hop': '1',
+    });
+    res.end(body);
+  });
+  chunky = await startUpstream('chunky', (_seen, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.write('first,');
+    setTimeout(() => res.end('second'), 5);
+  });
+  gw = await startGateway([mapping('plain', '/p/', up.address), mapping('chunky', '/c/', chunky.address)]);
+});
+
+after(async () => {
+  agent.destroy();
+  await gw.close();
+  await up.close();
+  await chunky.close();
+});
+
+interface RawResult {
+  text: string;
+  closed: boolean;
+}
+
+/** Writes `parts` (with a pause between them) and reads until the server closes or `until` matches. */
+function raw(parts: (string | Buffer)[], until: (text: string) => boolean, gapMs = 0): Promise<RawResult> {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(gw.port, '127.0.0.1');
+    let text = '';
+    const timer = setTimeout(() => {
+      sock.destroy();
+      resolve({ text, closed: false });
+    }, 3000);
+    sock.on('data', (d) => {
+      text += d.toString('latin1');
+      if (until(text)) {
+        clearTimeout(timer);
+        sock.destroy();
+        resolve({ text, closed: false });
+      }
+    });
+    sock.on('close', () => {
+      clearTimeout(timer);
+      resolve({ text, closed: true });
+    });
+    sock.on('error', reject);
+    void (async () => {
+      for (const p of parts) {
+        sock.write(p);
+        if (gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
+      }
+    })();
+  });
+}
+
+const count = (text: string, s: string) => text.split(s).length - 1;
+const post = (path: string, body: string, extra = '') =>
+  `POST ${path} HTTP/1.1\r\nHost: x\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
+
+test('three pipelined requests in one write: three answers, in order', async () => {
+  const before = up.seen.length;
+  const r = await raw(
+    [post('/p/1', 'a') + post('/p/2', 'bb') + post('/p/3', 'ccc')],
+    (t) => count(t, '"url"') === 3,
+  );
+  const urls = [...r.text.matchAll(/"url":"([^"]+)"/g)].map((m) => m[1]);
+  assert.deepEqual(urls, ['/1', '/2', '/3']);
+  assert.deepEqual(
+    up.seen.slice(before).map((s) => s.body),
+    ['a', 'bb', 'ccc'],
+  );
+});
+
+test('a head and body trickled one byte at a time are served', async () => {
+  const bytes = Buffer.from(post('/p/slow', 'hello'));
+  const r = await raw(
+    [...bytes].map((b) => Buffer.from([b])),
+    (t) => t.includes('"url"'),
+    1,
+  );
+  assert.match(r.text, /^HTTP\/1\.1 200 OK\r\n/);
+  assert.match(r.text, /"length":5/);
+});
+
+test('response head: server envoy, service time, a date; hop-by-hop headers dropped; keep-alive by default', async () => {
+  const r = await request(gw.base, '/p/h');
+  assert.equal(r.status, 200);
+  assert.equal(r.headers.server, 'envoy');
+  assert.match(String(r.headers['x-envoy-upstream-service-time']), /^\d+$/);
+  assert.ok(r.headers.date);
+  assert.equal(r.headers['x-hop'], '1');
+  const wire = await raw(['GET /p/k HTTP/1.1\r\nHost: x\r\n\r\n'], (t) => t.includes('"url"'));
+  assert.equal(wire.closed, false);
+});
+
+test('connection: close is honoured: the answer says so and the socket closes', async () => {
+  const r = await raw(['GET /p/close HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'], () => false);
+  assert.match(r.text, /\r\nconnection: close\r\n/i);
+  assert.equal(r.closed, true);
+});
+
+test('HEAD: the upstream length is kept and no body bytes follow', async () => {
+  const r = await raw(
+    ['HEAD /p/head HTTP/1.1\r\nHost: x\r\n\r\nGET /p/after HTTP/1.1\r\nHost: x\r\n\r\n'],
+    (t) => t.includes('"url":"/after"'),
+  );
+  const [first, second] = r.text.split(/(?=HTTP\/1\.1 )/);
+  assert.match(first!, /content-length: \d+\r\n/i);
+  assert.ok(first!.endsWith('\r\n\r\n'), 'nothing after the HEAD head');
+  assert.match(second!, /"url":"\/after"/);
+});
+
+test('a chunked upstream answer goes out chunked and decodes whole', async () => {
+  const r = await request(gw.base, '/c/x');
+  assert.equal(r.body, 'first,second');
+  const wire = await raw(['GET /c/x HTTP/1.1\r\nHost: x\r\n\r\n'], (t) => t.endsWith('0\r\n\r\n'));
+  assert.match(wire.text, /transfer-encoding: chunked\r\n/i);
+});
+
+test('a 1 MiB body streams through byte for byte', async () => {
+  const body = 'z'.repeat(1024 * 1024);
+  const r = await request(gw.base, '/p/big', { body });
+  assert.equal(r.status, 200);
+  assert.equal(JSON.parse(r.body).length, body.length);
+});
+
+test('handed to node: a chunked body, then more requests on the same connection', async () => {
+  const chunked = 'POST /p/te HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n';
+  const r = await raw([chunked + post('/p/next', 'zz')], (t) => t.includes('"url":"/next"'));
+  assert.match(r.text, /"url":"\/te","length":3/);
+  assert.match(r.text, /"url":"\/next","length":2/);
+});
+
+test('handed to node: Expect: 100-continue gets its 100, then the answer', async () => {
+  const head = 'POST /p/expect HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n';
+  const r = await raw([head, 'body'], (t) => t.includes('"url"'), 30);
+  assert.match(r.text, /^HTTP\/1\.1 100 Continue\r\n/);
+  assert.match(r.text, /"url":"\/expect","length":4/);
+});
+
+test('handed to node: an HTTP/1.0 request is answered and closed', async () => {
+  const r = await raw(['GET /p/old HTTP/1.0\r\nHost: x\r\n\r\n'], () => false);
+  assert.match(r.text, /^HTTP\/1\.1 200/);
+  assert.match(r.text, /"url":"\/old"/);
+  assert.equal(r.closed, true);
+});
+
+test('a client that leaves mid-body: nothing reaches the upstream and the gateway serves on', async () => {
+  const before = up.seen.length;
+  const sock = net.connect(gw.port, '127.0.0.1');
+  sock.write('POST /p/cut HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nonly a little');
+  await new Promise((res) => setTimeout(res, 30));
+  sock.destroy();
+  await new Promise((res) => setTimeout(res, 50));
+  assert.equal(up.seen.slice(before).filter((s) => s.url === '/cut').length, 0);
+  assert.equal((await request(gw.base, '/p/ok')).status, 200);
+  // The abandoned request is over (not waiting for its route timeout): a fresh gateway closes at once.
+  const g2 = await startGateway([mapping('plain', '/p/', up.address, { timeout_ms: 60_000 })]);
+  const s2 = net.connect(g2.port, '127.0.0.1');
+  s2.write('POST /p/cut HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\nonly a little');
+  await new Promise((res) => setTimeout(res, 30));
+  s2.end();
+  await new Promise((res) => setTimeout(res, 30));
+  const closing = Date.now();
+  await g2.close();
+  assert.ok(Date.now() - closing < 1000, `closed in ${Date.now() - closing} ms`);
+});
