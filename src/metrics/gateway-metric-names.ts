@@ -19,7 +19,13 @@ export const GATEWAY_METRICS = {
 } as const;
 
 /** `2xx`, `4xx`, ...: the status_class label. */
+/** Status classes, indexed by statusClassIndex. */
+export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx', 'other'] as const;
+
+export function statusClassIndex(status: number): number {
+  return status >= 100 && status < 600 ? Math.floor(status / 100) - 1 : 5;
+}
+
 export function statusClass(status: number): string {
-  if (status >= 100 && status < 600) return `${Math.floor(status / 100)}xx`;
-  return 'other';
+  return STATUS_CLASSES[statusClassIndex(status)]!;
 }

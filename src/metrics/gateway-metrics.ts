@@ -42,6 +42,11 @@ export interface GatewayMetrics {
   tableRoutes: Gauge<never>;
   /** Clusters in the serving table. */
   tableClusters: Gauge<never>;
+  /**
+   * Run before `requests` is read (scrape, traffic sampler): the hot path
+   * counts into plain numbers and these move them into the counter.
+   */
+  beforeCollect: Set<() => void>;
 }
 
 /** Latency buckets in seconds, 1 ms to 60 s (model calls can be slow). */
@@ -56,12 +61,17 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
   const known = cache.get(registry);
   if (known) return known;
   const registers = [registry];
+  const beforeCollect = new Set<() => void>();
   const m: GatewayMetrics = {
+    beforeCollect,
     requests: new Counter({
       name: N.requests,
       help: 'Gateway responses by cluster, route and status class',
       labelNames: ['cluster', 'route', 'status_class'],
       registers,
+      collect() {
+        for (const f of beforeCollect) f();
+      },
     }),
     requestDuration: new Histogram({
       name: N.requestDuration,

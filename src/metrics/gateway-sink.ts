@@ -4,7 +4,7 @@
  * Envoy response flags into their own counters. Structural, so metrics/
  * does not import gateway/.
  */
-import { statusClass } from './gateway-metric-names.js';
+import { STATUS_CLASSES, statusClassIndex } from './gateway-metric-names.js';
 import type { GatewayMetrics } from './gateway-metrics.js';
 
 export interface RequestObserver {
@@ -12,13 +12,62 @@ export interface RequestObserver {
   observeShadow(cluster: string, outcome: string): void;
 }
 
+/** Per (route, cluster): response counts by class, and the duration histogram's child. */
+interface Slot {
+  cluster: string;
+  route: string;
+  counts: number[];
+  duration: { observe(value: number): void };
+}
+
+/** More (route, cluster) pairs than this (many table swaps) and the idle ones are dropped. */
+const MAX_SLOTS = 10_000;
+
 export function gatewayRequestObserver(m: GatewayMetrics): RequestObserver {
-  return {
-    observeRequest(route, cluster, status, flag, seconds) {
+  // The hot path counts into plain numbers in a slot found by two Map lookups;
+  // the prom-client counter is brought up to date when it is read.
+  const slots = new Map<string, Map<string, Slot>>();
+  let size = 0;
+  const slotFor = (route: string, cluster: string): Slot => {
+    let byCluster = slots.get(route);
+    if (byCluster === undefined) {
+      byCluster = new Map();
+      slots.set(route, byCluster);
+    }
+    let slot = byCluster.get(cluster);
+    if (slot === undefined) {
       const c = cluster || '-';
       const r = route || '-';
-      m.requests.inc({ cluster: c, route: r, status_class: statusClass(status) });
-      m.requestDuration.observe({ cluster: c, route: r }, seconds);
+      slot = { cluster: c, route: r, counts: [0, 0, 0, 0, 0, 0], duration: m.requestDuration.labels(c, r) };
+      byCluster.set(cluster, slot);
+      size++;
+    }
+    return slot;
+  };
+  const flush = () => {
+    for (const byCluster of slots.values()) {
+      for (const slot of byCluster.values()) {
+        const counts = slot.counts;
+        for (let i = 0; i < counts.length; i++) {
+          const n = counts[i]!;
+          if (n === 0) continue;
+          m.requests.inc({ cluster: slot.cluster, route: slot.route, status_class: STATUS_CLASSES[i]! }, n);
+          counts[i] = 0;
+        }
+      }
+    }
+    if (size > MAX_SLOTS) {
+      slots.clear();
+      size = 0;
+    }
+  };
+  m.beforeCollect.add(flush);
+  return {
+    observeRequest(route, cluster, status, flag, seconds) {
+      const slot = slotFor(route, cluster);
+      slot.counts[statusClassIndex(status)]!++;
+      slot.duration.observe(seconds);
+      const c = slot.cluster;
       switch (flag) {
         case 'NR':
           m.noRoute.inc();

@@ -8,6 +8,7 @@
  * HTTP/1.0. So the fast path never has to be right about the odd cases.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { lowerName } from './lower-name.js';
 
 export interface RequestHead {
   method: string;
@@ -93,7 +94,7 @@ export function parseRequestHead(text: string): RequestHead | undefined {
     const colon = text.indexOf(':', pos);
     if (colon < 0 || colon >= end || !isTokenRange(text, pos, colon)) return undefined;
     if (!isFieldValue(text, colon + 1, end)) return undefined;
-    const name = text.slice(pos, colon).toLowerCase();
+    const name = lowerName(text.slice(pos, colon));
     if (headers[name] !== undefined || DECLINED.has(name)) return undefined;
     const value = trimOws(text, colon + 1, end);
     if (name === 'content-length') {

@@ -119,6 +119,8 @@ test('malformed responses throw FramingError', () => {
     'HTTP/1.1 200 OK\r\ncontent-length: 1\r\ncontent-length: 2\r\n\r\n',
     'HTTP/1.1 200 OK\r\ncontent-length: -1\r\n\r\n',
     `HTTP/1.1 200 OK\r\nx: ${'a'.repeat(70_000)}`,
+    'HTTP/1.1 200 OK\r\nx: a\rinjected: 1\r\n\r\n',
+    'HTTP/1.1 200 OK\r\nx: a\ninjected: 1\r\n\r\n',
   ];
   for (const wire of bad) assert.throws(() => parse(wire), FramingError, JSON.stringify(wire.slice(0, 40)));
 });

@@ -6,6 +6,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { ChunkedDecoder, FramingError } from './chunked.js';
+import { lowerName } from './lower-name.js';
 
 export { FramingError };
 
@@ -128,44 +129,47 @@ export class ResponseParser {
 
   /** Returns true for an interim (1xx) response, which is dropped. */
   private parseHead(text: string): boolean {
-    const lines = text.split('\r\n');
-    const statusLine = lines[0]!;
+    let lineEnd = text.indexOf('\r\n');
+    if (lineEnd < 0) lineEnd = text.length;
     // HTTP-version SP status-code SP [reason-phrase]
     if (
-      statusLine.length < 12 ||
-      !statusLine.startsWith('HTTP/1.') ||
-      statusLine.charCodeAt(8) !== 32 ||
-      (statusLine.length > 12 && statusLine.charCodeAt(12) !== 32)
+      lineEnd < 12 ||
+      !text.startsWith('HTTP/1.') ||
+      text.charCodeAt(8) !== 32 ||
+      (lineEnd > 12 && text.charCodeAt(12) !== 32)
     ) {
       throw new FramingError('bad status line');
     }
-    const minor = statusLine.charCodeAt(7) - 48;
-    const status = Number(statusLine.slice(9, 12));
-    if (!Number.isInteger(status) || status < 100 || status > 999 || (minor !== 0 && minor !== 1)) {
-      throw new FramingError('bad status line');
-    }
+    const minor = text.charCodeAt(7) - 48;
+    const status = threeDigits(text, 9);
+    if (status < 100 || (minor !== 0 && minor !== 1)) throw new FramingError('bad status line');
     const headers: IncomingHttpHeaders = {};
     let contentLength = -1;
     let chunked = false;
+    let otherCoding = false;
     let connection = '';
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i]!;
-      const colon = line.indexOf(':');
-      if (colon <= 0 || line.charCodeAt(0) === 32 || line.charCodeAt(0) === 9) {
+    let pos = lineEnd + 2;
+    while (pos < text.length) {
+      let end = text.indexOf('\r\n', pos);
+      if (end < 0) end = text.length;
+      const colon = text.indexOf(':', pos);
+      const first = text.charCodeAt(pos);
+      if (colon <= pos || colon >= end || first === 32 || first === 9)
         throw new FramingError('bad header line');
-      }
-      const name = line.slice(0, colon).toLowerCase();
-      if (name.charCodeAt(name.length - 1) === 32 || name.charCodeAt(name.length - 1) === 9) {
-        throw new FramingError('whitespace before colon');
-      }
-      const value = line.slice(colon + 1).trim();
+      const last = text.charCodeAt(colon - 1);
+      if (last === 32 || last === 9) throw new FramingError('whitespace before colon');
+      const name = lowerName(text.slice(pos, colon));
+      const value = trimOws(text, colon + 1, end);
+      if (BAD_VALUE.test(value)) throw new FramingError(`control character in header ${name}`);
+      pos = end + 2;
       if (name === 'content-length') {
-        if (!/^\d{1,15}$/.test(value) || (contentLength >= 0 && contentLength !== Number(value))) {
+        const n = digits(value);
+        if (n < 0 || (contentLength >= 0 && contentLength !== n))
           throw new FramingError('bad content-length');
-        }
-        contentLength = Number(value);
+        contentLength = n;
       } else if (name === 'transfer-encoding') {
         chunked = value.toLowerCase().endsWith('chunked');
+        otherCoding = !chunked;
       } else if (name === 'connection') {
         connection = value.toLowerCase();
       }
@@ -177,8 +181,7 @@ export class ResponseParser {
     }
     if (status < 200 && status !== 101) return true;
     this.parsedHead = true;
-    const closeAsked = connection.includes('close');
-    this.keepAlive = minor === 1 ? !closeAsked : connection.includes('keep-alive');
+    this.keepAlive = minor === 1 ? !connection.includes('close') : connection.includes('keep-alive');
     if (this.noBody || status === 204 || status === 304 || status < 200) {
       this.body = Body.None;
     } else if (chunked) {
@@ -186,7 +189,7 @@ export class ResponseParser {
       if (contentLength >= 0) this.keepAlive = false;
       this.body = Body.Chunked;
       this.chunked = new ChunkedDecoder();
-    } else if (headers['transfer-encoding'] !== undefined) {
+    } else if (otherCoding) {
       this.body = Body.UntilClose;
     } else if (contentLength >= 0) {
       this.body = Body.Length;
@@ -195,8 +198,43 @@ export class ResponseParser {
       this.body = Body.UntilClose;
     }
     if (this.body === Body.UntilClose) this.keepAlive = false;
-    this.sink.onHead({ status, statusMessage: statusLine.slice(13), headers, keepAlive: this.keepAlive });
+    const statusMessage = lineEnd > 13 ? text.slice(13, lineEnd) : '';
+    this.sink.onHead({ status, statusMessage, headers, keepAlive: this.keepAlive });
     if (this.body === Body.None || (this.body === Body.Length && this.remaining === 0)) this.finish();
     return false;
   }
+}
+
+/** A lone CR or LF, or a NUL, would let a value split the head we write downstream. */
+const BAD_VALUE = /[\r\n\0]/;
+
+/** The status code at `at`, or -1. */
+function threeDigits(s: string, at: number): number {
+  let n = 0;
+  for (let i = at; i < at + 3; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/** A non-negative decimal of at most 15 digits, or -1. */
+function digits(s: string): number {
+  if (s.length === 0 || s.length > 15) return -1;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+function trimOws(s: string, from: number, to: number): string {
+  let a = from;
+  let b = to;
+  while (a < b && (s.charCodeAt(a) === 32 || s.charCodeAt(a) === 9)) a++;
+  while (b > a && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
+  return s.slice(a, b);
 }

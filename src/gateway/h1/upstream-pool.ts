@@ -35,6 +35,9 @@ const KEEP_ALIVE_MARGIN_MS = 1000;
 
 const EMPTY_TRAILERS = Object.freeze({});
 
+/** Shared by every upstream socket: reads are consumed synchronously (see Connection.onRead). */
+const READ_BUFFER = Buffer.allocUnsafe(64 * 1024);
+
 class UpstreamRequest implements DispatchController, ResponseSink {
   readonly opts: DispatchOptions;
   readonly handler: DispatchHandler;
@@ -96,6 +99,13 @@ class UpstreamRequest implements DispatchController, ResponseSink {
     const bt = this.opts.bodyTimeout;
     if (bt !== undefined && bt > 0) this.bodyTimer = setTimeout(onBodyTimeout, bt, this);
     this.handler.onResponseStart?.(this, head.status, head.headers, head.statusMessage);
+  }
+
+  /** `onread` callback: `buf` is the shared read buffer, valid only during this call. */
+  onRead(n: number, buf: Buffer): boolean {
+    // A copy: the response bytes may be written downstream asynchronously.
+    this.onData(Buffer.from(buf.subarray(0, n)));
+    return true;
   }
 
   onData(chunk: Buffer): void {
@@ -161,12 +171,18 @@ class Connection {
 
   constructor(pool: UpstreamPool, o: UpstreamPoolOptions) {
     this.pool = pool;
-    const socket = net.connect({ host: o.host, port: o.port, noDelay: true });
+    // Reads land in one shared buffer and come straight to onData (no stream
+    // machinery, no allocation per read); onData copies out what outlives it.
+    const socket = net.connect({
+      host: o.host,
+      port: o.port,
+      noDelay: true,
+      onread: { buffer: READ_BUFFER, callback: (n: number, buf: Buffer) => this.onRead(n, buf) },
+    });
     this.socket = socket;
     (socket as SocketWithConn)[kConn] = this;
     if (o.connectTimeoutMs > 0) this.connectTimer = setTimeout(onConnectTimeout, o.connectTimeoutMs, this);
     socket.on('connect', onSocketConnect);
-    socket.on('data', onSocketData);
     socket.on('end', onSocketEnd);
     socket.on('error', onSocketError);
     socket.on('close', onSocketClose);
@@ -219,6 +235,13 @@ class Connection {
     }
     socket.write(head, 'latin1');
     streamBody(this, r, body, headers['content-length'] === undefined);
+  }
+
+  /** `onread` callback: `buf` is the shared read buffer, valid only during this call. */
+  onRead(n: number, buf: Buffer): boolean {
+    // A copy: the response bytes may be written downstream asynchronously.
+    this.onData(Buffer.from(buf.subarray(0, n)));
+    return true;
   }
 
   onData(chunk: Buffer): void {
@@ -304,9 +327,6 @@ interface SocketWithConn extends Socket {
 
 function onSocketConnect(this: SocketWithConn): void {
   this[kConn].onConnect();
-}
-function onSocketData(this: SocketWithConn, chunk: Buffer): void {
-  this[kConn].onData(chunk);
 }
 function onSocketEnd(this: SocketWithConn): void {
   this[kConn].onEnd();
