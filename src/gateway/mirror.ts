@@ -116,7 +116,13 @@ export function sendMirror(
   pair?.mirrorSent();
   const handler = new MirrorRequest(cluster, st, mirror.timeoutMs, pair, metrics);
   try {
-    cluster.pool(st).dispatch({ path, method, headers: shadowHeaders, body }, handler);
+    // An uncompared shadow's response is read only to keep the connection: its headers are not needed.
+    cluster
+      .pool(st)
+      .dispatch(
+        { path, method, headers: shadowHeaders, body, framingHeadersOnly: pair === undefined },
+        handler,
+      );
   } catch {
     handler.onResponseError();
   }

@@ -43,8 +43,9 @@ export interface GatewayMetrics {
   /** Clusters in the serving table. */
   tableClusters: Gauge<never>;
   /**
-   * Run before `requests` is read (scrape, traffic sampler): the hot path
-   * counts into plain numbers and these move them into the counter.
+   * Run before `requests` or `shadowRequests` is read (scrape, traffic
+   * sampler): the hot path counts into plain numbers and these move them
+   * into the counters.
    */
   beforeCollect: Set<() => void>;
 }
@@ -129,6 +130,9 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
       help: 'Mirrored (shadow) requests by outcome',
       labelNames: ['cluster', 'outcome'],
       registers,
+      collect() {
+        for (const f of beforeCollect) f();
+      },
     }),
     shadowComparisons: new Counter({
       name: N.shadowComparisons,

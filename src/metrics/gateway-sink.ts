@@ -44,7 +44,16 @@ export function gatewayRequestObserver(m: GatewayMetrics): RequestObserver {
     }
     return slot;
   };
+  // Shadow outcomes: cluster -> outcome -> count not yet in the counter.
+  const shadow = new Map<string, Map<string, number>>();
   const flush = () => {
+    for (const [cluster, outcomes] of shadow) {
+      for (const [outcome, n] of outcomes) {
+        if (n === 0) continue;
+        m.shadowRequests.inc({ cluster, outcome }, n);
+        outcomes.set(outcome, 0);
+      }
+    }
     for (const byCluster of slots.values()) {
       for (const slot of byCluster.values()) {
         const counts = slot.counts;
@@ -84,7 +93,13 @@ export function gatewayRequestObserver(m: GatewayMetrics): RequestObserver {
       }
     },
     observeShadow(cluster, outcome) {
-      m.shadowRequests.inc({ cluster: cluster || '-', outcome });
+      const c = cluster || '-';
+      let outcomes = shadow.get(c);
+      if (outcomes === undefined) {
+        outcomes = new Map();
+        shadow.set(c, outcomes);
+      }
+      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
     },
   };
 }

@@ -35,6 +35,11 @@ export interface DispatchOptions {
   headersTimeout?: number;
   /** Bound on silence between response body chunks (0 or absent: none). */
   bodyTimeout?: number;
+  /**
+   * The handler ignores response headers other than framing: the pool may
+   * hand it only those (our pool does; undici ignores the hint).
+   */
+  framingHeadersOnly?: boolean;
 }
 
 export interface UpstreamDispatcher {

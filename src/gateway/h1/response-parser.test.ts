@@ -124,3 +124,22 @@ test('malformed responses throw FramingError', () => {
   ];
   for (const wire of bad) assert.throws(() => parse(wire), FramingError, JSON.stringify(wire.slice(0, 40)));
 });
+
+test('framing headers only: the others are dropped, the framing still holds', () => {
+  const heads: ResponseHead[] = [];
+  let body = '';
+  const p = new ResponseParser(
+    { onHead: (h) => heads.push(h), onData: (c) => (body += c.toString()), onEnd: () => {} },
+    false,
+    false,
+  );
+  const extra = p.feed(
+    Buffer.from(
+      'HTTP/1.1 200 OK\r\nContent-Type: a/b\r\nKeep-Alive: timeout=5\r\nX-Long-Header-Name: 1\r\nContent-Length: 2\r\n\r\nokNEXT',
+    ),
+  );
+  assert.deepEqual(heads[0]!.headers, { 'keep-alive': 'timeout=5' });
+  assert.equal(body, 'ok');
+  assert.equal(p.complete, true);
+  assert.equal(extra, 4);
+});

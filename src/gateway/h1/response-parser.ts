@@ -48,10 +48,18 @@ export class ResponseParser {
   private readonly noBody: boolean;
   private readonly emit: (chunk: Buffer) => void;
 
-  /** `headRequest`: the request was HEAD, so the response has no body whatever it declares. */
-  constructor(sink: ResponseSink, headRequest: boolean) {
+  private readonly allHeaders: boolean;
+
+  /**
+   * `headRequest`: the request was HEAD, so the response has no body whatever
+   * it declares. `allHeaders` false: only the framing headers (content-length,
+   * transfer-encoding, connection, keep-alive) are kept, for a reader that
+   * drops the rest (an uncompared shadow response).
+   */
+  constructor(sink: ResponseSink, headRequest: boolean, allHeaders = true) {
     this.sink = sink;
     this.noBody = headRequest;
+    this.allHeaders = allHeaders;
     this.emit = (chunk) => sink.onData(chunk);
   }
 
@@ -158,6 +166,12 @@ export class ResponseParser {
         throw new FramingError('bad header line');
       const last = text.charCodeAt(colon - 1);
       if (last === 32 || last === 9) throw new FramingError('whitespace before colon');
+      const length = colon - pos;
+      if (!this.allHeaders && length !== 10 && length !== 14 && length !== 17) {
+        // Not a framing header (those are 10, 14 and 17 long), and nobody reads the others.
+        pos = end + 2;
+        continue;
+      }
       const name = lowerName(text.slice(pos, colon));
       const value = trimOws(text, colon + 1, end);
       if (BAD_VALUE.test(value)) throw new FramingError(`control character in header ${name}`);
@@ -173,6 +187,7 @@ export class ResponseParser {
       } else if (name === 'connection') {
         connection = value.toLowerCase();
       }
+      if (!this.allHeaders && name !== 'connection' && name !== 'keep-alive') continue;
       const prev = headers[name];
       if (prev === undefined) headers[name] = value;
       else if (Array.isArray(prev)) prev.push(value);

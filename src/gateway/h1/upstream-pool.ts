@@ -58,7 +58,7 @@ class UpstreamRequest implements DispatchController, ResponseSink {
     this.pool = pool;
     this.opts = opts;
     this.handler = handler;
-    this.parser = new ResponseParser(this, opts.method === 'HEAD');
+    this.parser = new ResponseParser(this, opts.method === 'HEAD', opts.framingHeadersOnly !== true);
     const ht = opts.headersTimeout;
     if (ht !== undefined && ht > 0) this.headersTimer = setTimeout(onHeadersTimeout, ht, this);
   }
