@@ -2,7 +2,8 @@
  * Gateway vs peers (not part of `npm test`): `npx tsx bench/gateway.ts [--short] [--rounds=N] [--duration=S]`.
  *
  * The same 75/25 weighted route to two identical node:http upstreams through
- * (a) nothing (direct to one upstream), (b) `sdep gateway` (compiled CLI),
+ * (a) nothing (direct to one upstream), (b) `sdep gateway` (compiled CLI;
+ * also with --no-fast-path, node:http + undici, the reference stack),
  * (c) nginx (one worker, weight 3:1, keep-alive upstreams), (d) HAProxy (one
  * thread, weighted servers, http-reuse always); then with a shadow of every
  * request (sdep, nginx `mirror`), and with TLS on the listener. Load from wrk
@@ -76,6 +77,13 @@ async function main(): Promise<void> {
 
   const sdep = await startGateway({ mappings: splitMappings(split), cpu: SUT_CPU });
   add('sdep', 'plain', 'http', sdep.port, sdep.child);
+  // The reference stack in the same run: what sdep's HTTP/1.1 codec buys over node:http + undici.
+  const sdepRef = await startGateway({
+    mappings: splitMappings(split),
+    cpu: SUT_CPU,
+    flags: ['--no-fast-path'],
+  });
+  add('sdep --no-fast-path', 'plain', 'http', sdepRef.port, sdepRef.child);
   const nginx = await startNginx({ upstreams: split, cpu: SUT_CPU });
   if (nginx) add('nginx', 'plain', 'http', nginx.port, nginx.child);
   const haproxy = await startHaproxy({ upstreams: split, cpu: SUT_CPU });
@@ -221,6 +229,12 @@ async function main(): Promise<void> {
       c === 16 ? cr <= 1.5 : undefined,
     );
     check(`CPU/request sdep/haproxy @${c}`, ratio('sdep', 'haproxy', c, cpu), 'report', undefined);
+    check(
+      `CPU/request sdep/sdep --no-fast-path @${c}`,
+      ratio('sdep', 'sdep --no-fast-path', c, cpu),
+      'report',
+      undefined,
+    );
   }
   const added = diff('sdep', 'direct', 1, p50);
   check('added p50 sdep @1 (ms)', added, '<= 0.1', added <= 0.1, 3);
