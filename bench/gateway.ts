@@ -56,6 +56,7 @@ async function run(t: Target, connections: number, seconds: number): Promise<Sam
     cpu: t.group === 'unpinned' ? undefined : WRK_CPU,
   });
   const after = pgid === undefined ? undefined : groupStats(pgid);
+  if (r.errors > 0) console.error(`# ${t.name} @${connections}: ${r.errors} errors (${r.errorKinds})`);
   const cpu =
     before && after ? ((after.cpuSeconds - before.cpuSeconds) * 1e6) / Math.max(1, r.requests) : Number.NaN;
   return { ...r, cpuUsPerReq: cpu, rssMb: after?.rssMb ?? Number.NaN };

@@ -33,6 +33,8 @@ export interface WrkResult {
   max: number;
   /** Socket errors, timeouts and non-2xx/3xx responses. */
   errors: number;
+  /** The same, by kind: `connect N read N write N status N timeout N`. */
+  errorKinds: string;
 }
 
 export function ensureWrk(): void {
@@ -54,9 +56,9 @@ export function wrk(o: WrkOptions): Promise<WrkResult> {
   lines.push(
     'done = function(s, lat, req)',
     '  local e = s.errors',
-    '  io.write(string.format("WRKJSON {\\"requests\\":%d,\\"us\\":%d,\\"mean\\":%f,\\"p50\\":%d,\\"p90\\":%d,\\"p99\\":%d,\\"max\\":%d,\\"errors\\":%d}\\n",',
+    '  io.write(string.format("WRKJSON {\\"requests\\":%d,\\"us\\":%d,\\"mean\\":%f,\\"p50\\":%d,\\"p90\\":%d,\\"p99\\":%d,\\"max\\":%d,\\"errors\\":%d,\\"kinds\\":\\"connect %d read %d write %d status %d timeout %d\\"}\\n",',
     '    s.requests, s.duration, lat.mean, lat:percentile(50), lat:percentile(90), lat:percentile(99), lat.max,',
-    '    e.connect + e.read + e.write + e.status + e.timeout))',
+    '    e.connect + e.read + e.write + e.status + e.timeout, e.connect, e.read, e.write, e.status, e.timeout))',
     'end',
   );
   writeFileSync(script, `${lines.join('\n')}\n`);
@@ -99,6 +101,7 @@ export function wrk(o: WrkOptions): Promise<WrkResult> {
         p99: number;
         max: number;
         errors: number;
+        kinds: string;
       };
       const seconds = r.us / 1e6;
       resolve({
@@ -111,6 +114,7 @@ export function wrk(o: WrkOptions): Promise<WrkResult> {
         p99: r.p99 / 1000,
         max: r.max / 1000,
         errors: r.errors,
+        errorKinds: r.kinds,
       });
     });
   });

@@ -106,6 +106,11 @@ test('keep-alive: HTTP/1.0 needs it asked for; connection: close ends it; chunke
   );
   assert.equal(both.body, 'a');
   assert.equal(both.heads[0]!.keepAlive, false);
+  assert.equal(
+    both.heads[0]!.headers['content-length'],
+    undefined,
+    'the length does not frame a chunked body',
+  );
 });
 
 test('malformed responses throw FramingError', () => {

@@ -200,8 +200,12 @@ export class ResponseParser {
     if (this.noBody || status === 204 || status === 304 || status < 200) {
       this.body = Body.None;
     } else if (chunked) {
-      // Chunked wins over content-length (RFC 9112 §6.3); the connection is not reused after such a message.
-      if (contentLength >= 0) this.keepAlive = false;
+      // Chunked wins over content-length (RFC 9112 §6.3): the length is dropped so
+      // nobody frames the decoded body by it, and the connection is not reused.
+      if (contentLength >= 0) {
+        this.keepAlive = false;
+        delete headers['content-length'];
+      }
       this.body = Body.Chunked;
       this.chunked = new ChunkedDecoder();
     } else if (otherCoding) {
