@@ -8,7 +8,7 @@
  * HTTP/1.0. So the fast path never has to be right about the odd cases.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { lowerName } from './lower-name.js';
+import { lowerName, trimOws } from './field-text.js';
 
 export interface RequestHead {
   method: string;
@@ -59,15 +59,6 @@ function isFieldValue(s: string, from: number, to: number): boolean {
     if ((c < 32 && c !== 9) || c === 127) return false;
   }
   return true;
-}
-
-/** The value without leading and trailing SP / HTAB (only those: RFC 9110 OWS). */
-function trimOws(s: string, from: number, to: number): string {
-  let a = from;
-  let b = to;
-  while (a < b && (s.charCodeAt(a) === 32 || s.charCodeAt(a) === 9)) a++;
-  while (b > a && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
-  return s.slice(a, b);
 }
 
 /** `text` is the head up to (not including) the blank line. */

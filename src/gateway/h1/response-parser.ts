@@ -6,7 +6,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { ChunkedDecoder, FramingError } from './chunked.js';
-import { lowerName } from './lower-name.js';
+import { lowerName, trimOws } from './field-text.js';
 
 export { FramingError };
 
@@ -248,12 +248,4 @@ function digits(s: string): number {
     n = n * 10 + c;
   }
   return n;
-}
-
-function trimOws(s: string, from: number, to: number): string {
-  let a = from;
-  let b = to;
-  while (a < b && (s.charCodeAt(a) === 32 || s.charCodeAt(a) === 9)) a++;
-  while (b > a && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
-  return s.slice(a, b);
 }
