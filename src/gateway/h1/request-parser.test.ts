@@ -53,6 +53,9 @@ test('anything unusual is declined (node then answers it): framing, versions, fo
     ['two spaces', ['GET  / HTTP/1.1', 'host: h']],
     ['no version', ['GET /', 'host: h']],
     ['bad method', ['GE(T / HTTP/1.1', 'host: h']],
+    ['lowercase method', ['post / HTTP/1.1', 'host: h']],
+    ['method node may not know', ['PRI / HTTP/1.1', 'host: h']],
+    ['fragment in target', ['GET /a#f HTTP/1.1', 'host: h']],
     ['__proto__ header', ['GET / HTTP/1.1', 'host: h', '__proto__: x']],
   ];
   for (const [what, lines] of declined) assert.equal(parseRequestHead(head(lines)), undefined, what);

@@ -42,12 +42,18 @@ function isTokenRange(s: string, from: number, to: number): boolean {
   return true;
 }
 
-/** Request-target: visible ASCII only, origin-form. */
+/**
+ * The methods the fast path takes; any other (WebDAV, PRI, lowercase,
+ * unknown tokens) goes to node, which knows which it accepts.
+ */
+const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH']);
+
+/** Request-target: origin-form (RFC 9112 §3.2.1), visible ASCII only, no fragment. */
 function isOriginForm(s: string): boolean {
   if (s.charCodeAt(0) !== 47 /* / */) return false;
   for (let i = 1; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    if (c <= 32 || c >= 127) return false;
+    if (c <= 32 || c >= 127 || c === 35 /* # */) return false;
   }
   return true;
 }
@@ -70,8 +76,8 @@ export function parseRequestHead(text: string): RequestHead | undefined {
   const sp2 = text.indexOf(' ', sp1 + 1);
   if (sp2 < 0 || sp2 >= lineEnd || lineEnd - sp2 !== 9) return undefined;
   if (!text.startsWith('HTTP/1.1', sp2 + 1)) return undefined;
-  if (!isTokenRange(text, 0, sp1)) return undefined;
   const method = text.slice(0, sp1);
+  if (!METHODS.has(method)) return undefined;
   const url = text.slice(sp1 + 1, sp2);
   if (!isOriginForm(url)) return undefined;
 
