@@ -59,6 +59,8 @@ export interface ServeFlags {
   tlsPort: string;
   logFormat: string;
   watch: boolean;
+  /** false (--no-fast-path): node:http and undici instead of sdep's HTTP/1.1 codec. */
+  fastPath?: boolean;
 }
 
 function portFlag(value: string, flag: string): number {
@@ -175,8 +177,9 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<void
   const logger = {
     warn: (msg: string) => out.event({ event: 'gateway-warning', message: msg }, `gateway: ${msg}`),
   };
-  const gateways: Gateway[] = [createGateway({ resolver, metrics, logger, shadowCompare })];
-  if (tls) gateways.push(createGateway({ resolver, metrics, logger, tls, shadowCompare }));
+  const fastPath = flags.fastPath !== false;
+  const gateways: Gateway[] = [createGateway({ resolver, metrics, logger, shadowCompare, fastPath })];
+  if (tls) gateways.push(createGateway({ resolver, metrics, logger, tls, shadowCompare, fastPath }));
 
   const pipeline = createServePipeline({
     singleNamespace: flags.singleNamespace,
@@ -345,6 +348,7 @@ export function registerServeCommand(program: Command): void {
     .option('--tls-port <port>', 'HTTPS port when TLS is on', '8443')
     .option('--log-format <format>', 'pretty or json (one event per line)', 'pretty')
     .option('--no-watch', 'do not reload when the files change')
+    .option('--no-fast-path', "carry HTTP/1.1 with node's http server and undici instead of sdep's own codec")
     .action(async (paths: string[], flags: ServeFlags) => {
       try {
         await runServe(paths, flags);

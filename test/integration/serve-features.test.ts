@@ -54,7 +54,8 @@ before(async () => {
   await writeFile(join(dir, 'busy.yaml'), BUSY);
   [main, other] = await Promise.all([
     startServe([dir]),
-    startServe([dir], ['--ambassador-id', 'my_instance']),
+    // The second instance also runs the reference HTTP/1.1 stack (node:http + undici).
+    startServe([dir], ['--ambassador-id', 'my_instance', '--no-fast-path']),
   ]);
 });
 
@@ -102,9 +103,16 @@ test('circuit breaker max-requests 2: concurrent requests beyond it get 503 x-en
   assert.deepEqual((ok[0]?.json as { data?: { ndarray?: number[][] } } | undefined)?.data?.ndarray, [[2, 4]]);
 });
 
-test('a second serve with --ambassador-id my_instance serves only multi-ambassadors, and runs only its unit', async () => {
+test('a second serve with --ambassador-id my_instance (and --no-fast-path) serves only multi-ambassadors, and runs only its unit', async () => {
   const h = other!;
-  assert.equal((await h.predict('/seldon/multi-ambassadors/api/v1.0/predictions')).status, 200);
+  const served = await h.predict('/seldon/multi-ambassadors/api/v1.0/predictions');
+  assert.equal(served.status, 200);
+  // --no-fast-path: node's http server answered (it adds Keep-Alive; sdep's codec does not) ...
+  assert.match(served.headers.get('keep-alive') ?? '', /timeout=/);
+  // ... while the first instance answers on sdep's own codec.
+  const fast = await main!.predict('/seldon/example/api/v1.0/predictions');
+  assert.equal(fast.status, 200);
+  assert.equal(fast.headers.get('keep-alive'), null);
   assert.equal((await h.predict('/seldon/mymodel/api/v1.0/predictions')).status, 404);
   assert.equal((await h.predict('/seldon/example/api/v1.0/predictions')).status, 404);
   assert.equal((await main!.predict('/seldon/multi-ambassadors/api/v1.0/predictions')).status, 404);
