@@ -35,8 +35,18 @@ test('hex sizes in either case; uppercase A is ten bytes', () => {
   assert.equal(decodeAll([Buffer.from('A\r\n0123456789\r\na\r\nabcdefghij\r\n0\r\n\r\n')]).body.length, 20);
 });
 
-test('malformed framing throws FramingError', () => {
-  for (const bad of ['zz\r\n', '\r\n', '5\r\nhelloXX', `${'f'.repeat(13)}\r\n`, `1;${'x'.repeat(5000)}`]) {
+test('malformed framing (bare LF included, as llhttp) throws FramingError', () => {
+  const bareLf = ['5\nhello\r\n0\r\n\r\n', '5\r\nhello\n0\r\n\r\n', '0\r\nx: 1\n\r\n'];
+  const badTrailers = ['0\r\n0\r\n\r\n', '0\r\nno colon\r\n\r\n', '0\r\n x: 1\r\n\r\n'];
+  for (const bad of [
+    'zz\r\n',
+    '\r\n',
+    '5\r\nhelloXX',
+    `${'f'.repeat(13)}\r\n`,
+    `1;${'x'.repeat(5000)}`,
+    ...bareLf,
+    ...badTrailers,
+  ]) {
     assert.throws(() => decodeAll([Buffer.from(bad)]), FramingError, JSON.stringify(bad.slice(0, 20)));
   }
 });

@@ -18,6 +18,9 @@ enum State {
   Done,
 }
 
+/** `name: value` with a token name, as a header line. */
+const TRAILER_LINE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+:[^\0\r\n]*$/;
+
 /** The longest chunk-size line (size, extensions) or trailer line we accept. */
 const MAX_LINE = 4096;
 /** 2^53 bytes would overflow exact integers; nobody sends chunks that large. */
@@ -50,6 +53,7 @@ export class ChunkedDecoder {
           if (this.line.length > MAX_LINE) throw new FramingError('chunk size line too long');
           if (lf < 0) return n;
           i = lf + 1;
+          if (!this.line.endsWith('\r')) throw new FramingError('chunk size line not ended by CRLF');
           this.remaining = parseSizeLine(this.line);
           this.line = '';
           this.state = this.remaining === 0 ? State.Trailers : State.Data;
@@ -64,12 +68,13 @@ export class ChunkedDecoder {
           break;
         }
         case State.DataEnd: {
-          // CRLF after the data (a bare LF is tolerated, as most parsers do).
+          // Exactly CRLF after the data: llhttp takes nothing else, and a peer that
+          // disagrees with us on where a chunk ends could smuggle a response.
           const c = buf[i]!;
           if (this.line === '' && c === 13) {
             this.line = '\r';
             i++;
-          } else if (c === 10) {
+          } else if (this.line === '\r' && c === 10) {
             this.line = '';
             this.state = State.Size;
             i++;
@@ -88,9 +93,11 @@ export class ChunkedDecoder {
           }
           if (lf < 0) return n;
           i = lf + 1;
-          const line = this.line.endsWith('\r') ? this.line.slice(0, -1) : this.line;
+          if (!this.line.endsWith('\r')) throw new FramingError('trailer line not ended by CRLF');
+          const line = this.line.slice(0, -1);
           this.line = '';
           if (line === '') this.state = State.Done;
+          else if (!TRAILER_LINE.test(line)) throw new FramingError('malformed trailer line');
           break;
         }
         default:
@@ -102,7 +109,7 @@ export class ChunkedDecoder {
 }
 
 function parseSizeLine(raw: string): number {
-  const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+  const line = raw.slice(0, -1);
   const semi = line.indexOf(';');
   const digits = (semi < 0 ? line : line.slice(0, semi)).trimEnd();
   if (digits.length === 0 || digits.length > MAX_SIZE_DIGITS || !/^[0-9a-fA-F]+$/.test(digits)) {

@@ -178,8 +178,8 @@ export class ResponseParser {
       pos = end + 2;
       if (name === 'content-length') {
         const n = digits(value);
-        if (n < 0 || (contentLength >= 0 && contentLength !== n))
-          throw new FramingError('bad content-length');
+        // A repeated length, even an equal one, is refused (as llhttp does).
+        if (n < 0 || contentLength >= 0) throw new FramingError('bad or repeated content-length');
         contentLength = n;
       } else if (name === 'transfer-encoding') {
         chunked = value.toLowerCase().endsWith('chunked');
@@ -200,12 +200,9 @@ export class ResponseParser {
     if (this.noBody || status === 204 || status === 304 || status < 200) {
       this.body = Body.None;
     } else if (chunked) {
-      // Chunked wins over content-length (RFC 9112 §6.3): the length is dropped so
-      // nobody frames the decoded body by it, and the connection is not reused.
-      if (contentLength >= 0) {
-        this.keepAlive = false;
-        delete headers['content-length'];
-      }
+      // Both framings (RFC 9112 §6.3 allows treating it as an error, as llhttp does):
+      // refused, so no two parsers on the path can disagree on where it ends.
+      if (contentLength >= 0) throw new FramingError('both transfer-encoding and content-length');
       this.body = Body.Chunked;
       this.chunked = new ChunkedDecoder();
     } else if (otherCoding) {
