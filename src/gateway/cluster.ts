@@ -148,6 +148,7 @@ export class Cluster {
       pool = new UpstreamPool({
         host: st.endpoint.host,
         port: st.endpoint.port,
+        authority: `${hostForUrl(st.endpoint.host)}:${st.endpoint.port}`,
         connections: this.spec.circuitBreaker.maxConnections,
         connectTimeoutMs: this.spec.connectTimeoutMs,
         keepAliveMs: KEEP_ALIVE_MS,

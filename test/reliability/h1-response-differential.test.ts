@@ -40,6 +40,7 @@ function viaPool(): Promise<Read> {
   const pool = new UpstreamPool({
     host: '127.0.0.1',
     port,
+    authority: `127.0.0.1:${port}`,
     connections: 1,
     connectTimeoutMs: 1000,
     keepAliveMs: 1000,

@@ -69,6 +69,7 @@ function pool(
   const p = new UpstreamPool({
     host: '127.0.0.1',
     port,
+    authority: `127.0.0.1:${port}`,
     connections,
     connectTimeoutMs: 1000,
     keepAliveMs: 60_000,

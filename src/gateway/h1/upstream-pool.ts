@@ -23,6 +23,8 @@ import { FramingError, type ResponseHead, ResponseParser, type ResponseSink } fr
 export interface UpstreamPoolOptions {
   host: string;
   port: number;
+  /** `host:port` for the Host header of requests that carry none (IPv6 in brackets). */
+  authority: string;
   /** Most connections open at once. */
   connections: number;
   connectTimeoutMs: number;
@@ -99,13 +101,6 @@ class UpstreamRequest implements DispatchController, ResponseSink {
     const bt = this.opts.bodyTimeout;
     if (bt !== undefined && bt > 0) this.bodyTimer = setTimeout(onBodyTimeout, bt, this);
     this.handler.onResponseStart?.(this, head.status, head.headers, head.statusMessage);
-  }
-
-  /** `onread` callback: `buf` is the shared read buffer, valid only during this call. */
-  onRead(n: number, buf: Buffer): boolean {
-    // A copy: the response bytes may be written downstream asynchronously.
-    this.onData(Buffer.from(buf.subarray(0, n)));
-    return true;
   }
 
   onData(chunk: Buffer): void {
@@ -409,8 +404,7 @@ export class UpstreamPool implements UpstreamDispatcher {
 
   constructor(o: UpstreamPoolOptions) {
     this.o = o;
-    const host = o.host.includes(':') && !o.host.startsWith('[') ? `[${o.host}]` : o.host;
-    this.authority = `${host}:${o.port}`;
+    this.authority = o.authority;
   }
 
   dispatch(opts: DispatchOptions, handler: DispatchHandler): boolean {
