@@ -8,7 +8,7 @@
  * HTTP/1.0. So the fast path never has to be right about the odd cases.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { lowerName, trimOws } from './field-text.js';
+import { digits, lowerName, trimOws } from './field-text.js';
 
 export interface RequestHead {
   method: string;
@@ -95,8 +95,8 @@ export function parseRequestHead(text: string): RequestHead | undefined {
     if (headers[name] !== undefined || DECLINED.has(name)) return undefined;
     const value = trimOws(text, colon + 1, end);
     if (name === 'content-length') {
-      if (value.length === 0 || value.length > 15 || !/^\d+$/.test(value)) return undefined;
-      contentLength = Number(value);
+      contentLength = digits(value);
+      if (contentLength < 0) return undefined;
     } else if (name === 'connection') {
       const v = value.toLowerCase();
       if (v.includes('upgrade') || v.includes('http2-settings')) return undefined;

@@ -6,7 +6,8 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { ChunkedDecoder, FramingError } from './chunked.js';
-import { lowerName, trimOws } from './field-text.js';
+import { digits, lowerName, trimOws } from './field-text.js';
+import { hasInvalidValueChar } from './header-lines.js';
 
 export { FramingError };
 
@@ -174,7 +175,8 @@ export class ResponseParser {
       }
       const name = lowerName(text.slice(pos, colon));
       const value = trimOws(text, colon + 1, end);
-      if (BAD_VALUE.test(value)) throw new FramingError(`control character in header ${name}`);
+      // A lone CR or LF, or a NUL, would let a value split the head we write downstream.
+      if (hasInvalidValueChar(value)) throw new FramingError(`control character in header ${name}`);
       pos = end + 2;
       if (name === 'content-length') {
         const n = digits(value);
@@ -221,25 +223,10 @@ export class ResponseParser {
   }
 }
 
-/** A lone CR or LF, or a NUL, would let a value split the head we write downstream. */
-const BAD_VALUE = /[\r\n\0]/;
-
 /** The status code at `at`, or -1. */
 function threeDigits(s: string, at: number): number {
   let n = 0;
   for (let i = at; i < at + 3; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    n = n * 10 + c;
-  }
-  return n;
-}
-
-/** A non-negative decimal of at most 15 digits, or -1. */
-function digits(s: string): number {
-  if (s.length === 0 || s.length > 15) return -1;
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i) - 48;
     if (c < 0 || c > 9) return -1;
     n = n * 10 + c;
