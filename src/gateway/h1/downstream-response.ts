@@ -67,9 +67,13 @@ export class H1Response extends EventEmitter {
 
   writeHead(status: number, headers?: OutgoingHttpHeaders): this {
     if (this.headersSent) return this;
+    const h = headers ?? {};
     this.statusCode = status;
-    this.headers = headers ?? {};
+    this.headers = h;
     this.headersSent = true;
+    // The framing is fixed here, so the writes below know from the start whether to cork.
+    this.noBody = this.headRequest || status === 204 || status === 304 || status < 200;
+    this.chunked = !this.noBody && h['content-length'] === undefined;
     return this;
   }
 
@@ -79,14 +83,9 @@ export class H1Response extends EventEmitter {
     let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n`;
     head = appendHeaderLines(head, headers, ownFraming);
     head += `date: ${typeof headers.date === 'string' ? headers.date : httpDate()}\r\n`;
-    this.noBody = this.headRequest || status === 204 || status === 304 || status < 200;
     const length = headers['content-length'];
-    if (length !== undefined && status !== 204 && status !== 304) {
-      head += `content-length: ${length}\r\n`;
-    } else if (!this.noBody) {
-      this.chunked = true;
-      head += 'transfer-encoding: chunked\r\n';
-    }
+    if (length !== undefined && status !== 204 && status !== 304) head += `content-length: ${length}\r\n`;
+    else if (this.chunked) head += 'transfer-encoding: chunked\r\n';
     if (this.owner.closesAfterResponse()) head += 'connection: close\r\n';
     return `${head}\r\n`;
   }
