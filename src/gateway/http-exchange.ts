@@ -1,8 +1,8 @@
 /**
  * One proxied HTTP request (HTTP/1.1 upstream over the cluster's dispatcher:
  * our keep-alive pool, or undici's for TLS): the exchange is itself the
- * dispatch handler, so the hot path makes one
- * object per request and no closures. It owns the route timeout, retries,
+ * dispatch handler, so the hot path makes one object per request and no
+ * closures. It owns the route timeout, retries,
  * the body buffer needed to replay or mirror, and backpressure both ways.
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
@@ -248,7 +248,7 @@ export class HttpExchange implements DispatchHandler {
     }
   }
 
-  // --- undici DispatchHandler ---
+  // --- DispatchHandler (h1/dispatch.ts) ---
 
   onRequestStart(controller: DispatchController): void {
     this.controller = controller;
@@ -466,7 +466,7 @@ export function failureKind(err: Error, perTry: boolean): FailureKind | 'idle' {
       code.startsWith('HPE_') ||
       code === 'UND_ERR_INVALID_ARG' ||
       code === UpstreamCodes.protocol ||
-      code === 'H1_INVALID_HEADER'
+      code === UpstreamCodes.invalidHeader
     ) {
       return 'protocol';
     }

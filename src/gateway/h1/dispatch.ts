@@ -58,6 +58,8 @@ export const UpstreamCodes = {
   closed: 'H1_UPSTREAM_CLOSED',
   protocol: 'H1_UPSTREAM_PROTOCOL',
   destroyed: 'H1_UPSTREAM_DESTROYED',
+  /** A header value with CR, LF or NUL (header-lines.ts refuses to write it). */
+  invalidHeader: 'H1_INVALID_HEADER',
 } as const;
 
 export function upstreamError(code: string, message: string): Error {

@@ -4,12 +4,13 @@
  * split the message (response splitting / request smuggling).
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import { UpstreamCodes } from './dispatch.js';
 
 const INVALID_VALUE = /[\r\n\0]/;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
 export class InvalidHeaderError extends Error {
-  readonly code = 'H1_INVALID_HEADER';
+  readonly code = UpstreamCodes.invalidHeader;
 }
 
 export function isToken(s: string): boolean {
