@@ -2,8 +2,8 @@
  * One proxied HTTP request (HTTP/1.1 upstream over the cluster's dispatcher:
  * our keep-alive pool, or undici's for TLS): the exchange is itself the
  * dispatch handler, so the hot path makes one object per request and no
- * closures. It owns the route timeout, retries,
- * the body buffer needed to replay or mirror, and backpressure both ways.
+ * closures. It owns the route timeout, retries, the body buffer needed to
+ * replay or mirror, and backpressure both ways.
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { PassThrough, type Readable } from 'node:stream';

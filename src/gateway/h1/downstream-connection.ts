@@ -100,10 +100,7 @@ export class H1Connection implements ResponseOwner {
       if (this.buf.length > MAX_PIPELINED) this.socket.pause();
       return;
     }
-    if (this.phase === Phase.Idle) {
-      this.enter(Phase.Head);
-      this.requestStart = this.since;
-    }
+    if (this.phase === Phase.Idle) this.beginHead();
     this.next();
   }
 
@@ -166,23 +163,22 @@ export class H1Connection implements ResponseOwner {
 
   responseEnded(res: H1Response): void {
     if (res !== this.res) return;
-    const req = this.req!;
+    const unread = this.req!.remaining > 0;
     this.res = null;
-    if (this.closesAfterResponse() || req.remaining > 0) {
+    this.req = null;
+    if (this.closesAfterResponse() || unread) {
       // Unread body bytes (or a close asked for): the connection cannot carry another request.
-      this.req = null;
       this.socket.end();
       return;
     }
-    this.req = null;
-    this.enter(Phase.Idle);
-    if (this.buf !== null) {
-      this.enter(Phase.Head);
-      this.requestStart = this.since;
-      if (this.socket.isPaused()) this.socket.resume();
-      // Pipelined: the next request starts on a fresh stack.
-      queueMicrotask(() => this.next());
+    if (this.buf === null) {
+      this.enter(Phase.Idle);
+      return;
     }
+    this.beginHead();
+    if (this.socket.isPaused()) this.socket.resume();
+    // Pipelined: the next request starts on a fresh stack.
+    queueMicrotask(() => this.next());
   }
 
   destroyConnection(): void {
@@ -192,6 +188,12 @@ export class H1Connection implements ResponseOwner {
   private enter(phase: Phase): void {
     this.phase = phase;
     this.since = performance.now();
+  }
+
+  /** A request's first bytes: the header and request clocks start. */
+  private beginHead(): void {
+    this.enter(Phase.Head);
+    this.requestStart = this.since;
   }
 
   // --- limits and shutdown ---
