@@ -2,31 +2,37 @@ import type { IncomingMessage } from 'node:http';
 import { runtimeError } from './runtime-error.js';
 
 /** A too-large body is still read and dropped up to this many bytes, so the 413 reaches the client. */
-const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
-const DRAIN_TIMEOUT_MS = 10_000;
+export const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
+export const DRAIN_TIMEOUT_MS = 10_000;
 
 /**
- * Reads a request body, failing with 413 once it passes `limit` bytes. The
- * 413 is given after the rest of the body is drained (bounded in bytes and
- * time): a client that writes its whole body before reading would otherwise
- * get a reset connection instead of the answer.
+ * Reads a request body, failing with `tooLarge(declared)` once it passes
+ * `limit` bytes (`declared`: the content-length, when that alone was over).
+ * The failure is given after the rest of the body is drained (bounded in
+ * bytes and time): a client or proxy that writes its whole body before
+ * reading (undici, the gateway) would otherwise get a reset connection
+ * instead of the answer. A declared length past the drain bound fails at
+ * once (the connection is closed after the reply).
  */
-export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+export function readBoundedBody(
+  req: IncomingMessage,
+  limit: number,
+  tooLarge: (declared: number | undefined) => Error,
+): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > DRAIN_LIMIT_BYTES) {
-    return Promise.reject(tooLarge(limit));
-  }
+  const declaredTooLarge = Number.isFinite(declared) && declared > limit;
+  if (declaredTooLarge && declared > DRAIN_LIMIT_BYTES) return Promise.reject(tooLarge(declared));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let over = Number.isFinite(declared) && declared > limit;
+    let over = false;
     let settled = false;
     let timer: NodeJS.Timeout | undefined;
     const fail = () => {
       if (settled) return;
       settled = true;
       if (timer) clearTimeout(timer);
-      reject(tooLarge(limit));
+      reject(tooLarge(declaredTooLarge ? declared : undefined));
     };
     const drain = () => {
       over = true;
@@ -34,7 +40,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       timer = setTimeout(fail, DRAIN_TIMEOUT_MS);
       timer.unref();
     };
-    if (over) drain();
+    if (declaredTooLarge) drain();
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
       if (over) {
@@ -46,7 +52,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       if (over) fail();
       else if (!settled) {
         settled = true;
-        resolve(Buffer.concat(chunks));
+        resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
       }
     });
     req.on('error', (e) => {
@@ -57,6 +63,11 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
       }
     });
   });
+}
+
+/** A component microservice's body reader: past `limit`, SDEP_BODY_TOO_LARGE. */
+export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return readBoundedBody(req, limit, () => tooLarge(limit));
 }
 
 function tooLarge(limit: number) {
