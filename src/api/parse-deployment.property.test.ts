@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { parse } from 'yaml';
-import { slots } from '../../test/fixtures/document-slots.js';
+import { mutate } from '../../test/fixtures/document-slots.js';
 import { parseDeployment, parseDeploymentText } from './index.js';
 
 const dir = join(import.meta.dirname, '..', '..', 'examples');
@@ -81,33 +81,6 @@ const mutation = fc.record({
   key: fc.oneof(fc.constantFrom(...KEYS), fc.string({ maxLength: 6 })),
   value: fc.oneof(fc.constantFrom(...VALUES), fc.jsonValue({ maxDepth: 2 })),
 });
-
-interface Mutation {
-  pick: number;
-  op: string;
-  key: string;
-  value: unknown;
-}
-
-function mutate(doc: unknown, muts: readonly Mutation[]) {
-  for (const m of muts) {
-    const all = slots(doc);
-    if (all.length === 0) return m.value;
-    const [parent, key] = all[m.pick % all.length]!;
-    const value = structuredClone(m.value);
-    if (Array.isArray(parent)) {
-      const i = key as number;
-      if (m.op === 'delete') parent.splice(i, 1);
-      else if (m.op === 'duplicate') parent.push(structuredClone(parent[i]));
-      else parent[i] = value;
-    } else if (m.op === 'delete') delete parent[key];
-    else if (m.op === 'insert')
-      Object.defineProperty(parent, m.key, { value, enumerable: true, writable: true, configurable: true });
-    else if (m.op === 'duplicate') parent[`${key}2`] = structuredClone(parent[key]);
-    else parent[key] = value;
-  }
-  return doc;
-}
 
 test('random mutations of the examples never make parseDeployment throw', () => {
   let rejected = 0;

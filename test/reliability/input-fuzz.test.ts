@@ -23,7 +23,7 @@ import { renderKubernetes } from '../../src/k8s/render-kubernetes.js';
 import { desiredUnits } from '../../src/local/desired-units.js';
 import { createServePipeline } from '../../src/local/serve-pipeline.js';
 import { buildRouteTable } from '../../src/routing/index.js';
-import { slots } from '../fixtures/document-slots.js';
+import { mutate } from '../fixtures/document-slots.js';
 
 const HEADER = 'apiVersion: machinelearning.seldon.io/v1\nkind: SeldonDeployment\n';
 const EXAMPLES = join(import.meta.dirname, '..', '..', 'examples');
@@ -102,25 +102,6 @@ const mutation = fc.record({
   key: fc.constantFrom(...KEYS),
   value: fc.oneof(fc.constantFrom(...VALUES), fc.jsonValue({ maxDepth: 2 })),
 });
-
-function mutate(doc: unknown, muts: { pick: number; op: string; key: string; value: unknown }[]): unknown {
-  for (const m of muts) {
-    const all = slots(doc);
-    if (all.length === 0) return doc;
-    const [parent, key] = all[m.pick % all.length]!;
-    const value = structuredClone(m.value);
-    if (Array.isArray(parent)) {
-      const i = key as number;
-      if (m.op === 'delete') parent.splice(i, 1);
-      else if (m.op === 'duplicate') parent.push(structuredClone(parent[i]));
-      else parent[i] = value;
-    } else if (m.op === 'delete') delete parent[key];
-    else if (m.op === 'insert') parent[m.key] = value;
-    else if (m.op === 'duplicate') parent[`${String(key)}-2`] = structuredClone(parent[key]);
-    else parent[key] = value;
-  }
-  return doc;
-}
 
 function checkDiagnostics(ds: readonly Diagnostic[]): void {
   for (const d of ds) {
