@@ -3,13 +3,14 @@
  * into these; the admin server exposes the registry at /metrics.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { BucketHistogram } from './bucket-histogram.js';
 import { GATEWAY_METRICS as N } from './gateway-metric-names.js';
 
 export interface GatewayMetrics {
   /** Downstream responses: labels cluster, route, status_class (`2xx`...). */
   requests: Counter<'cluster' | 'route' | 'status_class'>;
   /** Downstream request duration, first byte in to last byte out: labels cluster, route. */
-  requestDuration: Histogram<'cluster' | 'route'>;
+  requestDuration: BucketHistogram<'cluster' | 'route'>;
   /** Time spent upstream (x-envoy-upstream-service-time): label cluster. */
   upstreamServiceTime: Histogram<'cluster'>;
   /** Requests no route took (404 NR). */
@@ -74,7 +75,7 @@ export function createGatewayMetrics(registry: Registry): GatewayMetrics {
         for (const f of beforeCollect) f();
       },
     }),
-    requestDuration: new Histogram({
+    requestDuration: new BucketHistogram({
       name: N.requestDuration,
       help: 'Gateway request duration in seconds',
       labelNames: ['cluster', 'route'],
