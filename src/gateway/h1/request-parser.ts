@@ -8,7 +8,7 @@
  * HTTP/1.0. So the fast path never has to be right about the odd cases.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { digits, lowerName, trimOws } from './field-text.js';
+import { digits, fieldName, trimOws } from './field-text.js';
 
 export interface RequestHead {
   method: string;
@@ -91,7 +91,7 @@ export function parseRequestHead(text: string): RequestHead | undefined {
     const colon = text.indexOf(':', pos);
     if (colon < 0 || colon >= end || !isTokenRange(text, pos, colon)) return undefined;
     if (!isFieldValue(text, colon + 1, end)) return undefined;
-    const name = lowerName(text.slice(pos, colon));
+    const name = fieldName(text, pos, colon);
     if (headers[name] !== undefined || DECLINED.has(name)) return undefined;
     const value = trimOws(text, colon + 1, end);
     if (name === 'content-length') {

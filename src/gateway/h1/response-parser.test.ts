@@ -140,8 +140,21 @@ test('framing headers only: the others are dropped, the framing still holds', ()
       'HTTP/1.1 200 OK\r\nContent-Type: a/b\r\nKeep-Alive: timeout=5\r\nX-Long-Header-Name: 1\r\nContent-Length: 2\r\n\r\nokNEXT',
     ),
   );
-  assert.deepEqual(heads[0]!.headers, { 'keep-alive': 'timeout=5' });
+  assert.deepEqual(heads[0]!.headers, {});
+  assert.equal(heads[0]!.keepAliveHint, 'timeout=5');
   assert.equal(body, 'ok');
   assert.equal(p.complete, true);
   assert.equal(extra, 4);
+});
+
+test('hop-by-hop fields, and the fields Connection names, are left out of the headers; Keep-Alive is kept as the hint', () => {
+  const r = parse(
+    'HTTP/1.1 200 OK\r\nContent-Type: a/b\r\nConnection: keep-alive, X-Hop\r\nKeep-Alive: timeout=5\r\n' +
+      'X-Hop: 1\r\nProxy-Connection: x\r\nUpgrade: h2c\r\nX-End: 2\r\nContent-Length: 2\r\n\r\nok',
+  );
+  const head = r.heads[0]!;
+  assert.deepEqual(head.headers, { 'content-type': 'a/b', 'x-end': '2', 'content-length': '2' });
+  assert.equal(head.keepAliveHint, 'timeout=5');
+  assert.equal(head.keepAlive, true);
+  assert.equal(r.body, 'ok');
 });

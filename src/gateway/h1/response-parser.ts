@@ -6,7 +6,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { ChunkedDecoder, FramingError } from './chunked.js';
-import { digits, lowerName, trimOws } from './field-text.js';
+import { digits, fieldName, trimOws } from './field-text.js';
 import { hasInvalidValueChar } from './header-lines.js';
 
 export { FramingError };
@@ -20,6 +20,8 @@ export interface ResponseHead {
   headers: IncomingHttpHeaders;
   /** The upstream keeps the connection open after this response. */
   keepAlive: boolean;
+  /** Its Keep-Alive field (`timeout=5`), when it sent one: hop-by-hop, so not in `headers`. */
+  keepAliveHint: string | undefined;
 }
 
 export interface ResponseSink {
@@ -157,6 +159,7 @@ export class ResponseParser {
     let chunked = false;
     let otherCoding = false;
     let connection = '';
+    let keepAliveHint: string | undefined;
     let pos = lineEnd + 2;
     while (pos < text.length) {
       let end = text.indexOf('\r\n', pos);
@@ -173,7 +176,7 @@ export class ResponseParser {
         pos = end + 2;
         continue;
       }
-      const name = lowerName(text.slice(pos, colon));
+      const name = fieldName(text, pos, colon);
       const value = trimOws(text, colon + 1, end);
       // A lone CR or LF, or a NUL, would let a value split the head we write downstream.
       if (hasInvalidValueChar(value)) throw new FramingError(`control character in header ${name}`);
@@ -186,16 +189,21 @@ export class ResponseParser {
       } else if (name === 'transfer-encoding') {
         chunked = value.toLowerCase().endsWith('chunked');
         otherCoding = !chunked;
+      } else if (name === 'keep-alive') {
+        keepAliveHint = value;
       } else if (name === 'connection') {
-        connection = value.toLowerCase();
+        connection = connection === '' ? value.toLowerCase() : `${connection}, ${value.toLowerCase()}`;
       }
-      if (!this.allHeaders && name !== 'connection' && name !== 'keep-alive') continue;
+      // Hop-by-hop fields end here: never forwarded, so never stored (deleting
+      // them later would turn the object into a slow dictionary).
+      if (!this.allHeaders || isHopByHop(name)) continue;
       const prev = headers[name];
       if (prev === undefined) headers[name] = value;
       else if (Array.isArray(prev)) prev.push(value);
       else if (name === 'set-cookie') headers[name] = [prev as string, value];
       else headers[name] = `${prev}, ${value}`;
     }
+    if (connection !== '') dropConnectionOptions(headers, connection);
     if (status < 200 && status !== 101) return true;
     this.parsedHead = true;
     this.keepAlive = minor === 1 ? !connection.includes('close') : connection.includes('keep-alive');
@@ -217,9 +225,35 @@ export class ResponseParser {
     }
     if (this.body === Body.UntilClose) this.keepAlive = false;
     const statusMessage = lineEnd > 13 ? text.slice(13, lineEnd) : '';
-    this.sink.onHead({ status, statusMessage, headers, keepAlive: this.keepAlive });
+    this.sink.onHead({ status, statusMessage, headers, keepAlive: this.keepAlive, keepAliveHint });
     if (this.body === Body.None || (this.body === Body.Length && this.remaining === 0)) this.finish();
     return false;
+  }
+}
+
+/** Fields of one connection (RFC 9110 §7.6.1), as Envoy drops them at the edge. */
+function isHopByHop(name: string): boolean {
+  switch (name.length) {
+    case 7:
+      return name === 'upgrade';
+    case 10:
+      return name === 'connection' || name === 'keep-alive';
+    case 16:
+      return name === 'proxy-connection';
+    case 17:
+      return name === 'transfer-encoding';
+    default:
+      return false;
+  }
+}
+
+/** Fields that Connection names are hop-by-hop too (rare: a delete here is fine). */
+function dropConnectionOptions(headers: IncomingHttpHeaders, connection: string): void {
+  if (connection === 'keep-alive' || connection === 'close') return;
+  for (const token of connection.split(',')) {
+    const name = token.trim();
+    if (name !== '' && name !== 'close' && name !== 'keep-alive' && Object.hasOwn(headers, name))
+      delete headers[name];
   }
 }
 

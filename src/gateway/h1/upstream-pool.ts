@@ -263,7 +263,7 @@ class Connection {
     const reusable = extra === 0 && r.bodySent && r.head!.keepAlive && !this.pool.closing;
     if (reusable) {
       this.reused = true;
-      const hint = r.head!.headers['keep-alive'];
+      const hint = r.head!.keepAliveHint;
       if (typeof hint === 'string') this.expiresAt = keepAliveDeadline(hint);
       if (r.isPaused) this.socket.resume();
       this.pool.connectionFree(this);
