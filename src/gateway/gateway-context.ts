@@ -5,6 +5,7 @@
  */
 import type { RouteTable } from '../routing/index.js';
 import type { Cluster } from './cluster.js';
+import type { Deadlines } from './deadlines.js';
 import type { ShadowComparer } from './shadow-compare.js';
 
 /** One loaded table and the clusters built for it; requests keep the state they started with. */
@@ -29,6 +30,8 @@ export interface GatewayContext {
   readonly metrics: GatewayMetricsSink | undefined;
   /** Compares shadow responses with the main ones, when set. */
   readonly shadowCompare?: ShadowComparer | undefined;
+  /** Route timeouts (one timer per timeout value, not per request). */
+  readonly deadlines: Deadlines;
   /** Requests between routing and their end; close() waits for zero. */
   inflight: number;
   requestDone(): void;

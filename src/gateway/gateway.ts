@@ -7,6 +7,7 @@
 import type { AddressInfo } from 'node:net';
 import type { RouteTable } from '../routing/index.js';
 import { Cluster, clusterSpecKey } from './cluster.js';
+import { Deadlines } from './deadlines.js';
 import type { GatewayContext, GatewayMetricsSink, TableState } from './gateway-context.js';
 import { createFrontend, type Frontend, type FrontendLimits } from './listener.js';
 import { createRouterFilter } from './router-filter.js';
@@ -58,6 +59,7 @@ export function createGateway(opts: GatewayOptions): Gateway {
     random: opts.random ?? Math.random,
     metrics: opts.metrics,
     shadowCompare: opts.shadowCompare,
+    deadlines: new Deadlines(),
     inflight: 0,
     requestDone() {
       ctx.inflight--;

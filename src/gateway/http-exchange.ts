@@ -10,6 +10,7 @@ import { PassThrough, type Readable } from 'node:stream';
 import type { SdepError } from '../core/sdep-error.js';
 import { type Route, shouldMirror, type WeightedTarget } from '../routing/index.js';
 import type { Cluster, EndpointState } from './cluster.js';
+import type { Deadline, DueQueue } from './deadlines.js';
 import type { DownstreamRequest, DownstreamResponse } from './downstream.js';
 import type { GatewayContext, TableState } from './gateway-context.js';
 import {
@@ -49,7 +50,7 @@ const SMALL_BODY = 64 * 1024;
 const TIMEOUT = new Error('route timeout');
 const CLIENT_GONE = new Error('downstream closed');
 
-export class HttpExchange implements DispatchHandler {
+export class HttpExchange implements DispatchHandler, Deadline {
   private readonly ctx: GatewayContext;
   private readonly state: TableState;
   private readonly req: DownstreamRequest;
@@ -78,7 +79,11 @@ export class HttpExchange implements DispatchHandler {
   private retries = 0;
   private attemptHoldsRetry = false;
   private nextHoldsRetry = false;
-  private timer: NodeJS.Timeout | undefined;
+  // Deadline (deadlines.ts): the route timeout.
+  dueAt = 0;
+  duePrev: Deadline | null = null;
+  dueNext: Deadline | null = null;
+  dueQueue: DueQueue | null = null;
   private retryTimer: NodeJS.Timeout | undefined;
   private timedOut = false;
   /** The downstream response is complete or abandoned: nothing more is written. */
@@ -131,7 +136,7 @@ export class HttpExchange implements DispatchHandler {
     (this.res as Tagged)[kExchange] = this;
     this.res.on('close', onDownstreamClose);
     const timeoutMs = this.target.timeoutMs;
-    if (timeoutMs > 0) this.timer = setTimeout(onRouteTimeout, timeoutMs, this);
+    if (timeoutMs > 0) this.ctx.deadlines.add(this, timeoutMs, this.startedAt);
 
     const route = this.route;
     this.mirror = route.mirror !== undefined && shouldMirror(route, this.ctx.random() * 100);
@@ -369,8 +374,8 @@ export class HttpExchange implements DispatchHandler {
     }
   }
 
-  routeTimeout(): void {
-    this.timer = undefined;
+  /** The route timeout. */
+  onDue(): void {
     if (this.settled) return;
     this.timedOut = true;
     // Reply first: aborting the attempt calls back into onResponseError, which must see the exchange settled.
@@ -409,7 +414,7 @@ export class HttpExchange implements DispatchHandler {
   private finishIfDone(): void {
     if (this.finished || !this.settled || this.attemptActive) return;
     this.finished = true;
-    if (this.timer) clearTimeout(this.timer);
+    if (this.dueQueue !== null) this.ctx.deadlines.remove(this);
     if (this.retryTimer) clearTimeout(this.retryTimer);
     if (this.nextHoldsRetry) {
       this.nextHoldsRetry = false;
@@ -488,10 +493,6 @@ function onBodyData(this: Tagged, chunk: Buffer): void {
 
 function onBodyEnd(this: Tagged): void {
   this[kExchange]?.bodyEnd();
-}
-
-function onRouteTimeout(ex: HttpExchange): void {
-  ex.routeTimeout();
 }
 
 function onRetryTimer(ex: HttpExchange): void {
