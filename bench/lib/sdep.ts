@@ -70,6 +70,8 @@ export interface GatewayStart {
   flags?: string[];
   nodeFlags?: string[];
   env?: NodeJS.ProcessEnv;
+  /** Another build's bin/sdep.js, to compare two builds in one run. */
+  cli?: string;
 }
 
 export async function startGateway(o: GatewayStart): Promise<RunningGateway> {
@@ -82,7 +84,7 @@ export async function startGateway(o: GatewayStart): Promise<RunningGateway> {
     process.execPath,
     [
       ...(o.nodeFlags ?? []),
-      CLI,
+      o.cli ?? CLI,
       'gateway',
       '--mappings',
       file,
