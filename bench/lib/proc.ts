@@ -175,12 +175,18 @@ export interface GroupStats {
   cpuSeconds: number;
   /** Sum of resident set sizes, MB. */
   rssMb: number;
+  /**
+   * The anonymous part of it (RssAnon: heaps, stacks), MB. The rest is mostly
+   * the node binary's own pages (about 40 MB), shared by every node process.
+   */
+  anonMb: number;
 }
 
 /** CPU and RSS of every live process whose process group is `pgid`. */
 export function groupStats(pgid: number): GroupStats {
   let ticks = 0;
   let rssKb = 0;
+  let anonKb = 0;
   for (const name of readdirSync('/proc')) {
     if (name.charCodeAt(0) < 48 || name.charCodeAt(0) > 57) continue;
     let stat: string;
@@ -194,11 +200,14 @@ export function groupStats(pgid: number): GroupStats {
     if (Number(f[2]) !== pgid) continue;
     ticks += Number(f[11]) + Number(f[12]);
     try {
-      const m = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${name}/status`, 'utf8'));
+      const status = readFileSync(`/proc/${name}/status`, 'utf8');
+      const m = /VmRSS:\s+(\d+)/.exec(status);
       if (m) rssKb += Number(m[1]);
+      const a = /RssAnon:\s+(\d+)/.exec(status);
+      if (a) anonKb += Number(a[1]);
     } catch {
       // exited
     }
   }
-  return { cpuSeconds: ticks / CLK_TCK, rssMb: rssKb / 1024 };
+  return { cpuSeconds: ticks / CLK_TCK, rssMb: rssKb / 1024, anonMb: anonKb / 1024 };
 }
