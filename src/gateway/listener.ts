@@ -4,12 +4,13 @@
  * are peeked and an HTTP/2 preface sends the socket to the http2 server.
  * HTTP/1.1 is read by sdep's fast path (h1/downstream-connection.ts), which
  * hands any request it does not take to node's http server. TLS: one http2 secure server with
- * ALPN offering h2 and http/1.1.
+ * ALPN offering h2 and http/1.1; HTTP/1.1 over it is read by the fast path as well.
  */
 
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import http2, { type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { DownstreamRequest, DownstreamResponse } from './downstream.js';
 import { type ConnectionHost, H1Connection, startsLikePreface } from './h1/downstream-connection.js';
 import type { TlsMaterial } from './tls.js';
@@ -104,13 +105,31 @@ export function createFrontend(
       sockets.add(s);
       s.once('close', () => sockets.delete(s));
     });
+    let fastTls: FastConnections | undefined;
+    if (options.fastPath !== false) {
+      // HTTP/1.1 over TLS (ALPN http/1.1, or none) is read by the fast path too;
+      // h2, and any request it declines, go to the http2 server's own listener.
+      const [nodeListener] = server.listeners('secureConnection') as ((socket: Socket) => void)[];
+      if (nodeListener !== undefined) {
+        server.removeAllListeners('secureConnection');
+        const toNode = (socket: Socket) => nodeListener.call(server, socket);
+        const fast = fastConnections(routerFilter, toNode, toNode, headersTimeout, requestTimeout);
+        fastTls = fast;
+        server.on('secureConnection', (socket: TLSSocket) => {
+          if (socket.alpnProtocol === 'h2') toNode(socket);
+          else fast.accept(socket);
+        });
+      }
+    }
     return {
       listen: (port, host) => listenOn(server, port, host),
       stopAccepting() {
         server.close();
+        fastTls?.stopAll();
         for (const s of sessions) s.close();
       },
       destroy() {
+        fastTls?.destroyAll();
         for (const s of sessions) s.destroy();
         for (const s of sockets) s.destroy();
       },
@@ -142,23 +161,11 @@ export function createFrontend(
     // The http2 session takes the socket's handle and first reads what is buffered.
     h2c.emit('connection', socket);
   };
-  const fast = new Set<H1Connection>();
-  let sweeper: NodeJS.Timeout | undefined;
+  let fast: FastConnections | undefined;
   if (options.fastPath !== false) {
-    const host: ConnectionHost = {
-      handler: routerFilter,
-      toNodeHttp: toH1,
-      toH2c,
-      removed: (c) => fast.delete(c),
-    };
-    h1.on('connection', (socket: Socket) => {
-      fast.add(new H1Connection(socket, host));
-    });
-    sweeper = setInterval(() => {
-      const now = performance.now();
-      for (const c of fast) c.check(now, headersTimeout, requestTimeout, KEEP_ALIVE_TIMEOUT_MS);
-    }, checkingInterval(headersTimeout));
-    sweeper.unref();
+    const f = fastConnections(routerFilter, toH1, toH2c, headersTimeout, requestTimeout);
+    fast = f;
+    h1.on('connection', (socket: Socket) => f.accept(socket));
   } else {
     h1.on('connection', (socket: Socket) => {
       // Until its first byte the socket belongs to neither server: bound that wait here (slow-loris).
@@ -183,15 +190,50 @@ export function createFrontend(
     stopAccepting() {
       h1.close();
       h1.closeIdleConnections();
-      for (const c of [...fast]) c.stop();
+      fast?.stopAll();
       for (const s of sessions) s.close();
     },
     destroy() {
-      if (sweeper !== undefined) clearInterval(sweeper);
+      fast?.destroyAll();
       h1.closeAllConnections();
-      for (const c of [...fast]) c.socket.destroy();
       for (const s of sessions) s.destroy();
       for (const s of h2Sockets) s.destroy();
+    },
+  };
+}
+
+/** The fast path's connections of one server, and the sweep that holds them to their time limits. */
+interface FastConnections {
+  accept(socket: Socket): void;
+  /** Close each once idle (shutdown). */
+  stopAll(): void;
+  destroyAll(): void;
+}
+
+function fastConnections(
+  handler: RequestHandler,
+  toNodeHttp: (socket: Socket) => void,
+  toH2c: (socket: Socket) => void,
+  headersTimeout: number,
+  requestTimeout: number,
+): FastConnections {
+  const open = new Set<H1Connection>();
+  const host: ConnectionHost = { handler, toNodeHttp, toH2c, removed: (c) => open.delete(c) };
+  const sweeper = setInterval(() => {
+    const now = performance.now();
+    for (const c of open) c.check(now, headersTimeout, requestTimeout, KEEP_ALIVE_TIMEOUT_MS);
+  }, checkingInterval(headersTimeout));
+  sweeper.unref();
+  return {
+    accept: (socket) => {
+      open.add(new H1Connection(socket, host));
+    },
+    stopAll: () => {
+      for (const c of [...open]) c.stop();
+    },
+    destroyAll: () => {
+      clearInterval(sweeper);
+      for (const c of [...open]) c.socket.destroy();
     },
   };
 }

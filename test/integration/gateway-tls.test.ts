@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import http2 from 'node:http2';
 import https from 'node:https';
 import { after, before, test } from 'node:test';
+import tls from 'node:tls';
 import {
   mapping,
   type RunningGateway,
@@ -91,4 +92,59 @@ test('HTTP/2 over TLS (ALPN h2) is proxied too', async () => {
   } finally {
     session.close();
   }
+});
+
+/** Writes `wire` over TLS (ALPN as given) and reads until `until` matches or the server closes. */
+function rawTls(wire: string, until: (text: string) => boolean, alpn: string[] | undefined): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const sock = tls.connect({
+      port: gw.port,
+      host: '127.0.0.1',
+      rejectUnauthorized: false,
+      ...(alpn ? { ALPNProtocols: alpn } : {}),
+    });
+    let text = '';
+    const timer = setTimeout(() => {
+      sock.destroy();
+      resolve(text);
+    }, 3000);
+    sock.on('secureConnect', () => sock.write(wire));
+    sock.on('data', (d: Buffer) => {
+      text += d.toString('latin1');
+      if (until(text)) {
+        clearTimeout(timer);
+        sock.destroy();
+        resolve(text);
+      }
+    });
+    sock.on('close', () => {
+      clearTimeout(timer);
+      resolve(text);
+    });
+    sock.on('error', reject);
+  });
+}
+
+const post = (path: string, body: string) =>
+  `POST /seldon/ns/m${path} HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+
+for (const alpn of [['http/1.1'], undefined]) {
+  test(`HTTP/1.1 over TLS (ALPN ${alpn ? 'http/1.1' : 'none'}) runs on the fast path: pipelined requests answered in order`, async () => {
+    const text = await rawTls(post('/one', 'a') + post('/two', 'bb'), (t) => t.includes('"/two"'), alpn);
+    const one = text.indexOf('"/one"');
+    assert.ok(one > 0 && one < text.indexOf('"/two"'), text);
+    assert.match(text, /^HTTP\/1\.1 200 OK\r\n/);
+    assert.match(text, /\r\nserver: envoy\r\n/);
+    // node's http server says Connection: keep-alive; sdep's codec leaves it implicit, as HTTP/1.1 allows.
+    assert.doesNotMatch(text, /\r\nconnection: keep-alive/i);
+  });
+}
+
+test('over TLS, a request the fast path declines (a chunked body) goes to node, and the connection serves on', async () => {
+  const chunked =
+    'POST /seldon/ns/m/te HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n';
+  const text = await rawTls(chunked + post('/after', 'zz'), (t) => t.includes('"/after"'), ['http/1.1']);
+  assert.match(text, /"url":"\/te"/);
+  assert.match(text, /"url":"\/after"/);
+  assert.equal(up.seen.find((s) => s.url === '/te')?.body, 'abc');
 });
