@@ -142,6 +142,8 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<void
         // the unit reads a copy in workDir; relative paths still mean the user's folder
         '--base-dir',
         resolve(dirname(unit.sourceFile)),
+        // --no-fast-path puts the units' REST fronts on node's http server too
+        ...(flags.fastPath === false ? ['--no-fast-path'] : []),
       ]);
       return { ...cmd, env: { ...process.env, ...modelRootsEnv, SDEP_UNIT_ID: unit.id } };
     },
@@ -348,7 +350,10 @@ export function registerServeCommand(program: Command): void {
     .option('--tls-port <port>', 'HTTPS port when TLS is on', '8443')
     .option('--log-format <format>', 'pretty or json (one event per line)', 'pretty')
     .option('--no-watch', 'do not reload when the files change')
-    .option('--no-fast-path', "carry HTTP/1.1 with node's http server and undici instead of sdep's own codec")
+    .option(
+      '--no-fast-path',
+      "carry HTTP/1.1 with node's http server and undici instead of sdep's own codec (gateway and units)",
+    )
     .action(async (paths: string[], flags: ServeFlags) => {
       try {
         await runServe(paths, flags);

@@ -21,6 +21,8 @@ interface UnitFlags {
   componentTimeoutMs?: string;
   modelRoot?: string[];
   baseDir?: string;
+  /** false (--no-fast-path): node's http server reads every REST request. */
+  fastPath?: boolean;
 }
 
 function intFlag(value: string, flag: string, min: number, max: number): number {
@@ -75,6 +77,7 @@ async function runUnit(flags: UnitFlags): Promise<void> {
     ...(timeout ? { componentTimeoutMs: timeout } : {}),
     ...(allowedRoots ? { allowedRoots } : {}),
     ...(flags.baseDir ? { baseDir: flags.baseDir } : {}),
+    fastPath: flags.fastPath !== false,
     log,
   });
   process.stdout.write(
@@ -134,6 +137,10 @@ export function registerUnitCommand(program: Command): void {
     .option(
       '--component-timeout-ms <ms>',
       `per component call timeout (default ${DEFAULT_COMPONENT_TIMEOUT_MS})`,
+    )
+    .option(
+      '--no-fast-path',
+      "read REST requests with node's http server instead of sdep's own HTTP/1.1 codec",
     )
     .option(
       '--model-root <dir>',

@@ -8,6 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import type { DeploymentSpec } from '../api/deployment-spec.js';
 import { SdepError } from '../core/sdep-error.js';
+import { type ConnectionSet, takeOver } from '../http1/connection-set.js';
+import type { ConnectionHost } from '../http1/downstream-connection.js';
 import { createGraphExecutor } from './graph-executor.js';
 import { DEFAULT_MAX_BODY_BYTES } from './limits.js';
 import { type BuiltinFactory, resolveUnitComponents } from './resolve-unit-components.js';
@@ -33,6 +35,8 @@ export interface StartUnitOptions {
   allowedRoots?: readonly string[];
   /** Where relative modelUri paths and container working dirs resolve (default: the deployment file's folder). */
   baseDir?: string;
+  /** false: node's http server reads every REST request (default: sdep's HTTP/1.1 codec takes the plain ones). */
+  fastPath?: boolean;
 }
 
 export interface Unit {
@@ -58,15 +62,21 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 }
 
 /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then drops what is left. */
-function closeServer(server: Server, graceMs: number): Promise<void> {
+function closeServer(server: Server, fast: ConnectionSet | undefined, graceMs: number): Promise<void> {
   return new Promise((resolve) => {
-    const force = setTimeout(() => server.closeAllConnections(), graceMs);
+    const force = setTimeout(() => {
+      fast?.destroyAll();
+      server.closeAllConnections();
+    }, graceMs);
     const idle = setInterval(() => server.closeIdleConnections(), 100);
     server.close(() => {
       clearTimeout(force);
       clearInterval(idle);
+      fast?.destroyAll();
       resolve();
     });
+    // Fast-path connections close as each goes idle; node's own, by the interval.
+    fast?.stopAll();
     server.closeIdleConnections();
   });
 }
@@ -96,17 +106,24 @@ export async function startUnit(opts: StartUnitOptions): Promise<Unit> {
   });
   const maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const modelNames = new Set([predictor.graph.name, opts.deployment.name]);
-  const server = createServer(
-    { keepAliveTimeout: 65_000 },
-    createUnitHttpHandler({
-      executor,
-      metrics,
-      maxBodyBytes,
-      isReady: () => components.isReady(),
-      log,
-      v2: v2Routes({ modelNames, defaultModel: predictor.graph.name }),
-    }),
-  );
+  const handler = createUnitHttpHandler({
+    executor,
+    metrics,
+    maxBodyBytes,
+    isReady: () => components.isReady(),
+    log,
+    v2: v2Routes({ modelNames, defaultModel: predictor.graph.name }),
+  });
+  const server = createServer({ keepAliveTimeout: 65_000 }, handler);
+  // Plain HTTP/1.1 requests are read by sdep's codec; node's server answers the rest (http1/).
+  const fast =
+    opts.fastPath === false
+      ? undefined
+      : takeOver(server, handler as unknown as ConnectionHost['handler'], {
+          headersTimeoutMs: server.headersTimeout,
+          requestTimeoutMs: server.requestTimeout,
+          keepAliveTimeoutMs: server.keepAliveTimeout,
+        });
   let grpc: UnitGrpcServer | undefined;
   let httpPort: number;
   try {
@@ -115,6 +132,7 @@ export async function startUnit(opts: StartUnitOptions): Promise<Unit> {
       grpc = await startUnitGrpc({ executor, host, port: opts.grpcPort ?? 0, log });
   } catch (err) {
     server.close();
+    fast?.destroyAll();
     await components.close();
     throw err;
   }
@@ -130,7 +148,7 @@ export async function startUnit(opts: StartUnitOptions): Promise<Unit> {
     isReady: () => components.isReady(),
     close() {
       closing ??= (async () => {
-        await Promise.all([closeServer(server, 10_000), grpc?.close(10_000)]);
+        await Promise.all([closeServer(server, fast, 10_000), grpc?.close(10_000)]);
         await components.close();
       })();
       return closing;

@@ -18,7 +18,7 @@ import {
   type DispatchHandler,
   type DispatchOptions,
   UpstreamCodes,
-} from './h1/dispatch.js';
+} from '../http1/dispatch.js';
 import {
   noHealthyUpstreamError,
   overflowError,
@@ -253,7 +253,7 @@ export class HttpExchange implements DispatchHandler, Deadline {
     }
   }
 
-  // --- DispatchHandler (h1/dispatch.ts) ---
+  // --- DispatchHandler (http1/dispatch.ts) ---
 
   onRequestStart(controller: DispatchController): void {
     this.controller = controller;

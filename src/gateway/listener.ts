@@ -2,7 +2,7 @@
  * The front end. Cleartext: HTTP/1.1 with keep-alive and HTTP/2 with prior
  * knowledge (h2c, for gRPC) on one port — the first bytes of a connection
  * are peeked and an HTTP/2 preface sends the socket to the http2 server.
- * HTTP/1.1 is read by sdep's fast path (h1/downstream-connection.ts), which
+ * HTTP/1.1 is read by sdep's fast path (http1/downstream-connection.ts), which
  * hands any request it does not take to node's http server. TLS: one http2 secure server with
  * ALPN offering h2 and http/1.1; HTTP/1.1 over it is read by the fast path as well.
  */
@@ -11,8 +11,9 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import http2, { type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
+import { type ConnectionSet, checkingInterval, connectionSet } from '../http1/connection-set.js';
+import { type ConnectionHost, startsLikePreface } from '../http1/downstream-connection.js';
 import type { DownstreamRequest, DownstreamResponse } from './downstream.js';
-import { type ConnectionHost, H1Connection, startsLikePreface } from './h1/downstream-connection.js';
 import type { TlsMaterial } from './tls.js';
 
 export type RequestHandler = (req: DownstreamRequest, res: DownstreamResponse) => void;
@@ -25,6 +26,11 @@ function asNodeHandler(
     req: IncomingMessage | Http2ServerRequest,
     res: ServerResponse | Http2ServerResponse,
   ) => void;
+}
+
+/** H1Request and H1Response have the members the router reads (downstream.ts). */
+function asFastHandler(handler: RequestHandler): ConnectionHost['handler'] {
+  return handler as unknown as ConnectionHost['handler'];
 }
 
 export interface Frontend {
@@ -73,6 +79,11 @@ export function createFrontend(
   const headersTimeout = options.headersTimeoutMs ?? DEFAULT_HEADERS_TIMEOUT_MS;
   const requestTimeout = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const handler = asNodeHandler(routerFilter);
+  const limits = {
+    headersTimeoutMs: headersTimeout,
+    requestTimeoutMs: requestTimeout,
+    keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS,
+  };
   const sessions = new Set<Http2Session>();
   const trackSession = (session: Http2Session) => {
     sessions.add(session);
@@ -105,7 +116,7 @@ export function createFrontend(
       sockets.add(s);
       s.once('close', () => sockets.delete(s));
     });
-    let fastTls: FastConnections | undefined;
+    let fastTls: ConnectionSet | undefined;
     if (options.fastPath !== false) {
       // HTTP/1.1 over TLS (ALPN http/1.1, or none) is read by the fast path too;
       // h2, and any request it declines, go to the http2 server's own listener.
@@ -113,7 +124,7 @@ export function createFrontend(
       if (nodeListener !== undefined) {
         server.removeAllListeners('secureConnection');
         const toNode = (socket: Socket) => nodeListener.call(server, socket);
-        const fast = fastConnections(routerFilter, toNode, toNode, headersTimeout, requestTimeout);
+        const fast = connectionSet(asFastHandler(routerFilter), toNode, toNode, limits);
         fastTls = fast;
         server.on('secureConnection', (socket: TLSSocket) => {
           if (socket.alpnProtocol === 'h2') toNode(socket);
@@ -161,9 +172,9 @@ export function createFrontend(
     // The http2 session takes the socket's handle and first reads what is buffered.
     h2c.emit('connection', socket);
   };
-  let fast: FastConnections | undefined;
+  let fast: ConnectionSet | undefined;
   if (options.fastPath !== false) {
-    const f = fastConnections(routerFilter, toH1, toH2c, headersTimeout, requestTimeout);
+    const f = connectionSet(asFastHandler(routerFilter), toH1, toH2c, limits);
     fast = f;
     h1.on('connection', (socket: Socket) => f.accept(socket));
   } else {
@@ -200,47 +211,6 @@ export function createFrontend(
       for (const s of h2Sockets) s.destroy();
     },
   };
-}
-
-/** The fast path's connections of one server, and the sweep that holds them to their time limits. */
-interface FastConnections {
-  accept(socket: Socket): void;
-  /** Close each once idle (shutdown). */
-  stopAll(): void;
-  destroyAll(): void;
-}
-
-function fastConnections(
-  handler: RequestHandler,
-  toNodeHttp: (socket: Socket) => void,
-  toH2c: (socket: Socket) => void,
-  headersTimeout: number,
-  requestTimeout: number,
-): FastConnections {
-  const open = new Set<H1Connection>();
-  const host: ConnectionHost = { handler, toNodeHttp, toH2c, removed: (c) => open.delete(c) };
-  const sweeper = setInterval(() => {
-    const now = performance.now();
-    for (const c of open) c.check(now, headersTimeout, requestTimeout, KEEP_ALIVE_TIMEOUT_MS);
-  }, checkingInterval(headersTimeout));
-  sweeper.unref();
-  return {
-    accept: (socket) => {
-      open.add(new H1Connection(socket, host));
-    },
-    stopAll: () => {
-      for (const c of [...open]) c.stop();
-    },
-    destroyAll: () => {
-      clearInterval(sweeper);
-      for (const c of [...open]) c.socket.destroy();
-    },
-  };
-}
-
-/** How often node checks the header and request timeouts. */
-function checkingInterval(headersTimeout: number): number {
-  return Math.max(100, Math.min(1000, Math.floor(headersTimeout / 2)));
 }
 
 function listenOn(

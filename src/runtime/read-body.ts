@@ -19,6 +19,9 @@ export function readBoundedBody(
   limit: number,
   tooLarge: (declared: number | undefined) => Error,
 ): Promise<Buffer> {
+  // sdep's HTTP/1.1 codec has the whole body already when it came with the head (http1/downstream-request.ts).
+  const buffered = (req as { bufferedBody?: Buffer | undefined }).bufferedBody;
+  if (buffered !== undefined && buffered.length <= limit) return Promise.resolve(buffered);
   const declared = Number(req.headers['content-length']);
   const declaredTooLarge = Number.isFinite(declared) && declared > limit;
   if (declaredTooLarge && declared > DRAIN_LIMIT_BYTES) return Promise.reject(tooLarge(declared));

@@ -1,5 +1,5 @@
 /**
- * sdep's own HTTP/1.1 path (h1/) through a real gateway and real sockets:
+ * sdep's own HTTP/1.1 path (src/http1/) through a real gateway and real sockets:
  * pipelining, split heads, keep-alive and close, HEAD, re-framing of
  * chunked upstream answers, big bodies, and the requests it hands to node's
  * http server (chunked bodies, 100-continue, HTTP/1.0), which must still be

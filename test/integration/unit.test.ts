@@ -1,5 +1,6 @@
 /** A real `sdep unit` for the seed's mock classifier deployment (examples/mymodel.yaml). */
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, test } from 'node:test';
 import { credentials, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { loadSeldonProto } from '../../src/protocol/load-seldon-proto.js';
@@ -239,4 +240,52 @@ test('V2 infer on the graph root name (and the deployment name); unknown model i
     assert.equal(r.status, 200, p);
     await r.arrayBuffer();
   }
+});
+
+/** Writes `wire` on one connection; reads until `until` matches or the unit closes it. */
+function rawHttp(wire: string, until: (text: string) => boolean): Promise<{ text: string; closed: boolean }> {
+  return new Promise((resolve, reject) => {
+    const sock = net.connect(unit.http, '127.0.0.1', () => sock.write(wire));
+    let text = '';
+    const timer = setTimeout(() => {
+      sock.destroy();
+      resolve({ text, closed: false });
+    }, 5000);
+    sock.on('data', (d: Buffer) => {
+      text += d.toString('latin1');
+      if (until(text)) {
+        clearTimeout(timer);
+        sock.destroy();
+        resolve({ text, closed: false });
+      }
+    });
+    sock.on('close', () => {
+      clearTimeout(timer);
+      resolve({ text, closed: true });
+    });
+    sock.on('error', reject);
+  });
+}
+
+const rawPost = (body: string, extra = '') =>
+  `POST /api/v1.0/predictions HTTP/1.1\r\nHost: u\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`;
+
+test('REST on one connection: pipelined predictions answered in order, a chunked one (read by node) too', async () => {
+  const a = JSON.stringify({ data: { ndarray: [[1, 2]] }, meta: { puid: 'first' } });
+  const b = JSON.stringify({ data: { ndarray: [[3, 4]] }, meta: { puid: 'second' } });
+  const c = JSON.stringify({ data: { ndarray: [[5, 6]] }, meta: { puid: 'third' } });
+  const chunked = `POST /api/v1.0/predictions HTTP/1.1\r\nHost: u\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${c.length.toString(16)}\r\n${c}\r\n0\r\n\r\n`;
+  const r = await rawHttp(rawPost(a) + rawPost(b) + chunked, (t) => t.includes('"third"'));
+  const order = ['"first"', '"second"', '"third"'].map((p) => r.text.indexOf(p));
+  assert.ok(order[0]! > 0 && order[0]! < order[1]! && order[1]! < order[2]!, r.text);
+  assert.equal(r.text.split('HTTP/1.1 200 OK').length - 1, 3);
+});
+
+test('REST: a body over --max-body-bytes gets its 413 with connection: close, and the connection closes', async () => {
+  const big = JSON.stringify({ data: { ndarray: [Array.from({ length: 3000 }, () => 1)] } });
+  const r = await rawHttp(rawPost(big), () => false);
+  assert.match(r.text, /^HTTP\/1\.1 413 /);
+  assert.match(r.text, /\r\nconnection: close\r\n/i);
+  assert.match(r.text, /SDEP_UNIT_BODY_TOO_LARGE/);
+  assert.equal(r.closed, true);
 });

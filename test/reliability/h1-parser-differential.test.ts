@@ -12,7 +12,7 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
-import { parseRequestHead } from '../../src/gateway/h1/request-parser.js';
+import { parseRequestHead } from '../../src/http1/request-parser.js';
 
 interface NodeView {
   status: 'ok' | 'refused';

@@ -12,7 +12,7 @@ import http from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
-import { UpstreamPool } from '../../src/gateway/h1/upstream-pool.js';
+import { UpstreamPool } from '../../src/http1/upstream-pool.js';
 
 let server: net.Server;
 let port = 0;

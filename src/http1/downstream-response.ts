@@ -58,6 +58,13 @@ export class H1Response extends EventEmitter {
   private trailers: OutgoingHttpHeaders | undefined;
   /** The socket refused a write: 'drain' is owed to whoever waits. */
   waitingDrain = false;
+  /** The handler asked for the connection to close after this response. */
+  closeAfter = false;
+
+  /** Everything is handed to the socket once end() returns (node: flushed to the OS). */
+  get writableFinished(): boolean {
+    return this.writableEnded;
+  }
 
   constructor(owner: ResponseOwner, method: string) {
     super();
@@ -71,6 +78,8 @@ export class H1Response extends EventEmitter {
     this.statusCode = status;
     this.headers = h;
     this.headersSent = true;
+    // A handler's `connection: close` (a 413 whose body was not read) ends the connection after this response.
+    if (typeof h.connection === 'string' && h.connection.toLowerCase() === 'close') this.closeAfter = true;
     // The framing is fixed here, so the writes below know from the start whether to cork.
     this.noBody = this.headRequest || status === 204 || status === 304 || status < 200;
     this.chunked = !this.noBody && h['content-length'] === undefined;
@@ -86,7 +95,7 @@ export class H1Response extends EventEmitter {
     const length = headers['content-length'];
     if (length !== undefined && status !== 204 && status !== 304) head += `content-length: ${length}\r\n`;
     else if (this.chunked) head += 'transfer-encoding: chunked\r\n';
-    if (this.owner.closesAfterResponse()) head += 'connection: close\r\n';
+    if (this.closeAfter || this.owner.closesAfterResponse()) head += 'connection: close\r\n';
     return `${head}\r\n`;
   }
 

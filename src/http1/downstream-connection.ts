@@ -8,7 +8,6 @@
  * the rest of its life.
  */
 import type { Socket } from 'node:net';
-import type { DownstreamRequest, DownstreamResponse } from '../downstream.js';
 import { H1Request } from './downstream-request.js';
 import { H1Response, type ResponseOwner } from './downstream-response.js';
 import { FAST_MAX_HEAD_BYTES, parseRequestHead } from './request-parser.js';
@@ -34,7 +33,7 @@ export enum Phase {
 }
 
 export interface ConnectionHost {
-  handler(req: DownstreamRequest, res: DownstreamResponse): void;
+  handler(req: H1Request, res: H1Response): void;
   /** Gives a connection (with its bytes unshifted) to node's HTTP/1.1 server. */
   toNodeHttp(socket: Socket): void;
   /** Gives a connection (with its bytes unshifted) to the h2c server. */
@@ -154,7 +153,7 @@ export class H1Connection implements ResponseOwner {
     if (req.leftover !== undefined) this.buf = req.leftover;
     this.enter(req.remaining > 0 ? Phase.Body : Phase.Respond);
     if (this.socket.isPaused() && req.remaining > 0 && !req.isPaused()) this.socket.resume();
-    this.host.handler(req as unknown as DownstreamRequest, res as unknown as DownstreamResponse);
+    this.host.handler(req, res);
   }
 
   closesAfterResponse(): boolean {
@@ -166,7 +165,7 @@ export class H1Connection implements ResponseOwner {
     const unread = this.req!.remaining > 0;
     this.res = null;
     this.req = null;
-    if (this.closesAfterResponse() || unread) {
+    if (this.closesAfterResponse() || unread || res.closeAfter) {
       // Unread body bytes (or a close asked for): the connection cannot carry another request.
       this.socket.end();
       return;
