@@ -44,6 +44,30 @@ function httpDate(): string {
   return dateCache;
 }
 
+/**
+ * The framing below reads lowercase names (`content-length`); a handler that
+ * wrote `Content-Length` gets a lowercased copy, so it cannot go out twice
+ * framed. The gateway and the unit write lowercase already: one scan, no copy.
+ */
+function lowercaseNames(headers: OutgoingHttpHeaders): OutgoingHttpHeaders {
+  for (const name in headers) {
+    if (hasUpper(name)) {
+      const out: OutgoingHttpHeaders = {};
+      for (const n in headers) out[n.toLowerCase()] = headers[n];
+      return out;
+    }
+  }
+  return headers;
+}
+
+function hasUpper(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 65 && c <= 90) return true;
+  }
+  return false;
+}
+
 export class H1Response extends EventEmitter {
   headersSent = false;
   writableEnded = false;
@@ -74,7 +98,7 @@ export class H1Response extends EventEmitter {
 
   writeHead(status: number, headers?: OutgoingHttpHeaders): this {
     if (this.headersSent) return this;
-    const h = headers ?? {};
+    const h = lowercaseNames(headers ?? {});
     this.statusCode = status;
     this.headers = h;
     this.headersSent = true;
