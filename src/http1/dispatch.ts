@@ -36,8 +36,8 @@ export interface DispatchOptions {
   /** Bound on silence between response body chunks (0 or absent: none). */
   bodyTimeout?: number;
   /**
-   * The handler ignores response headers other than framing: the pool may
-   * hand it only those (our pool does; undici ignores the hint).
+   * The handler ignores the response headers: the pool may hand it none
+   * (ours does, reading the framing all the same; undici ignores the hint).
    */
   framingHeadersOnly?: boolean;
 }

@@ -55,9 +55,9 @@ export class ResponseParser {
 
   /**
    * `headRequest`: the request was HEAD, so the response has no body whatever
-   * it declares. `allHeaders` false: only the framing headers (content-length,
-   * transfer-encoding, connection, keep-alive) are kept, for a reader that
-   * drops the rest (an uncompared shadow response).
+   * it declares. `allHeaders` false: no field is kept (the framing ones are
+   * still read), for a reader that drops them (an uncompared shadow response).
+   * Hop-by-hop fields are never kept; Keep-Alive comes back as keepAliveHint.
    */
   constructor(sink: ResponseSink, headRequest: boolean, allHeaders = true) {
     this.sink = sink;
