@@ -103,7 +103,7 @@ export function createFrontend(
       },
       handler,
     );
-    // HTTP/1.1 over TLS runs node's http code, which reads its slow-client bounds from the server
+    // What the fast path hands to node (all of HTTP/1.1 with fastPath false) reads its slow-client bounds from here
     Object.assign(server, {
       headersTimeout,
       requestTimeout: requestTimeout > 0 ? Math.max(requestTimeout, headersTimeout) : 0,
