@@ -4,6 +4,7 @@ import type { GraphNode, NodeType } from '../api/deployment-spec.js';
 import { isSdepError } from '../core/sdep-error.js';
 import type { SeldonMessage } from '../protocol/seldon-message.js';
 import type { Component } from '../runtime/component.js';
+import type { CallOptions, ComponentClient } from './component-client.js';
 import { createGraphExecutor } from './graph-executor.js';
 
 function node(name: string, type: NodeType, children: GraphNode[] = [], implementation?: string): GraphNode {
@@ -248,4 +249,58 @@ test('metadata lists every node and the graph inputs/outputs', async () => {
   assert.deepEqual(Object.keys(md.models).sort(), ['m', 't']);
   assert.deepEqual(md.graphinputs, [{ name: 'in' }]);
   assert.deepEqual(md.graphoutputs, [{ name: 'out' }]);
+});
+
+/** A remote-style client whose call waits until its signal aborts, and reports the reason. */
+function abortWatcher(seen: { reason?: unknown; abortedAtStart?: boolean }): ComponentClient {
+  const wait = (o: CallOptions) =>
+    new Promise<SeldonMessage>((_, reject) => {
+      seen.abortedAtStart = o.signal.aborted;
+      if (o.signal.aborted) {
+        seen.reason = o.signal.reason;
+        reject(o.signal.reason);
+        return;
+      }
+      o.signal.addEventListener('abort', () => {
+        seen.reason = o.signal.reason;
+        reject(o.signal.reason);
+      });
+    });
+  return {
+    kind: 'rest',
+    call: (_m, _msg, o) => wait(o),
+    aggregate: (_msgs, o) => wait(o),
+    sendFeedback: (_fb, _r, o) => wait(o),
+  };
+}
+
+test("a component call's signal follows the request's: aborted mid-call, or already at the start", async () => {
+  const seen: { reason?: unknown; abortedAtStart?: boolean } = {};
+  const exec = createGraphExecutor(node('remote', 'MODEL'), () => abortWatcher(seen));
+  const ac = new AbortController();
+  const running = exec.predict({ jsonData: 1 }, { signal: ac.signal });
+  await new Promise((r) => setImmediate(r));
+  const gone = new Error('client went away');
+  ac.abort(gone);
+  await assert.rejects(running);
+  assert.equal(seen.abortedAtStart, false);
+  assert.equal(seen.reason, gone);
+
+  const late: { reason?: unknown; abortedAtStart?: boolean } = {};
+  const exec2 = createGraphExecutor(node('remote', 'MODEL'), () => abortWatcher(late));
+  await assert.rejects(exec2.predict({ jsonData: 1 }, { signal: AbortSignal.abort(gone) }));
+  assert.equal(
+    late.abortedAtStart,
+    true,
+    'a request cancelled before the call is cancelled for the call too',
+  );
+  assert.equal(late.reason, gone);
+});
+
+test("the per-call timeout aborts the call's signal with the 504", async () => {
+  const seen: { reason?: unknown } = {};
+  const exec = createGraphExecutor(node('remote', 'MODEL'), () => abortWatcher(seen), { timeoutMs: 30 });
+  await assert.rejects(exec.predict({ jsonData: 1 }), /did not answer predict within 30 ms/);
+  assert.ok(isSdepError(seen.reason));
+  assert.equal((seen.reason as { status: number }).status, 504);
 });

@@ -36,8 +36,11 @@ export interface GraphExecutorOptions {
 export interface RequestContext {
   /** From the `Seldon-Puid` header; wins over meta.puid. */
   puid?: string;
-  /** Cancels the request's component calls (client went away, unit closing). */
-  signal?: AbortSignal;
+  /**
+   * Cancels the request's component calls (client went away, unit closing).
+   * Read only when a component call needs it, so it may be a lazy getter.
+   */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface GraphMetadata {
@@ -83,16 +86,38 @@ export function createGraphExecutor(
   }
   const clientOf = (node: GraphNode): ComponentClient => clients.get(node.name)!;
 
-  /** Runs one component call with the timeout, naming the node in any failure. */
+  /**
+   * Runs one component call with the timeout, naming the node in any failure.
+   * The call's AbortSignal (and the request's, which it follows) is made only
+   * if the client reads it: in-process components never do, and two
+   * EventTargets per request were a tenth of what the unit allocated.
+   */
   async function guarded<T>(
     node: GraphNode,
     method: keyof typeof METHOD_LABEL,
-    outer: AbortSignal | undefined,
+    req: RequestContext | undefined,
     run: (o: CallOptions) => Promise<T>,
   ): Promise<T> {
-    const ac = new AbortController();
-    const onOuter = () => ac.abort(outer?.reason);
-    outer?.addEventListener('abort', onOuter, { once: true });
+    let ac: AbortController | undefined;
+    let outer: AbortSignal | undefined;
+    let onOuter: (() => void) | undefined;
+    const call: CallOptions = {
+      node: node.name,
+      get signal(): AbortSignal {
+        if (ac === undefined) {
+          const inner = new AbortController();
+          ac = inner;
+          outer = req?.signal;
+          if (outer?.aborted) inner.abort(outer.reason);
+          else if (outer !== undefined) {
+            const o = outer;
+            onOuter = () => inner.abort(o.reason);
+            o.addEventListener('abort', onOuter, { once: true });
+          }
+        }
+        return ac.signal;
+      },
+    };
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -101,17 +126,17 @@ export function createGraphExecutor(
           `component '${node.name}' did not answer ${METHOD_LABEL[method]} within ${timeoutMs} ms`,
           504,
         );
-        ac.abort(err);
+        ac?.abort(err);
         reject(err);
       }, timeoutMs);
     });
     try {
-      return await Promise.race([run({ signal: ac.signal, node: node.name }), timeout]);
+      return await Promise.race([run(call), timeout]);
     } catch (err) {
       throw wrapComponentFailure(node.name, METHOD_LABEL[method], err);
     } finally {
       clearTimeout(timer);
-      outer?.removeEventListener('abort', onOuter);
+      if (onOuter !== undefined) outer?.removeEventListener('abort', onOuter);
     }
   }
 
@@ -120,9 +145,9 @@ export function createGraphExecutor(
     method: NodeMethod,
     msg: SeldonMessage,
     state: MetaState,
-    signal: AbortSignal | undefined,
+    req: RequestContext | undefined,
   ): Promise<SeldonMessage> {
-    const reply = await guarded(node, method, signal, (o) =>
+    const reply = await guarded(node, method, req, (o) =>
       clientOf(node).call(method, withMeta(msg, state), o),
     );
     state.absorb(node.name, reply);
@@ -133,16 +158,16 @@ export function createGraphExecutor(
     node: GraphNode,
     input: SeldonMessage,
     state: MetaState,
-    signal: AbortSignal | undefined,
+    req: RequestContext | undefined,
   ): Promise<SeldonMessage> {
     const client = clientOf(node);
     state.requestPath[node.name] = client.label ?? node.implementation ?? node.name;
     let msg = input;
     let selected: GraphNode[] = node.children;
-    if (node.type === 'MODEL') msg = await callNode(node, 'predict', msg, state, signal);
-    else if (node.type === 'TRANSFORMER') msg = await callNode(node, 'transformInput', msg, state, signal);
+    if (node.type === 'MODEL') msg = await callNode(node, 'predict', msg, state, req);
+    else if (node.type === 'TRANSFORMER') msg = await callNode(node, 'transformInput', msg, state, req);
     else if (node.type === 'ROUTER') {
-      const reply = await callNode(node, 'route', msg, state, signal);
+      const reply = await callNode(node, 'route', msg, state, req);
       const index = routeIndexOf(reply);
       if (index === undefined) {
         throw nodeError(
@@ -168,8 +193,8 @@ export function createGraphExecutor(
 
     let out: SeldonMessage;
     if (node.type === 'COMBINER') {
-      const inputs = selected.length === 0 ? [msg] : await runAll(selected, msg, state, signal);
-      out = await guarded(node, 'aggregate', signal, (o) =>
+      const inputs = selected.length === 0 ? [msg] : await runAll(selected, msg, state, req);
+      out = await guarded(node, 'aggregate', req, (o) =>
         client.aggregate(
           inputs.map((m) => withMeta(m, state)),
           o,
@@ -179,9 +204,9 @@ export function createGraphExecutor(
     } else if (selected.length === 0) {
       out = msg;
     } else {
-      out = (await runAll(selected, msg, state, signal))[0]!;
+      out = (await runAll(selected, msg, state, req))[0]!;
     }
-    if (node.type === 'OUTPUT_TRANSFORMER') out = await callNode(node, 'transformOutput', out, state, signal);
+    if (node.type === 'OUTPUT_TRANSFORMER') out = await callNode(node, 'transformOutput', out, state, req);
     return out;
   }
 
@@ -189,9 +214,9 @@ export function createGraphExecutor(
     nodes: GraphNode[],
     msg: SeldonMessage,
     state: MetaState,
-    signal: AbortSignal | undefined,
+    req: RequestContext | undefined,
   ): Promise<SeldonMessage[]> {
-    return Promise.all(nodes.map((c) => walk(c, msg, state, signal)));
+    return Promise.all(nodes.map((c) => walk(c, msg, state, req)));
   }
 
   async function feedbackWalk(
@@ -200,11 +225,11 @@ export function createGraphExecutor(
     routing: Record<string, number>,
     state: MetaState,
     replies: SeldonMessage[],
-    signal: AbortSignal | undefined,
+    req: RequestContext | undefined,
   ): Promise<void> {
     const route = routing[node.name];
     if (node.type === 'ROUTER' || node.type === 'MODEL') {
-      const reply = await guarded(node, 'sendFeedback', signal, (o) =>
+      const reply = await guarded(node, 'sendFeedback', req, (o) =>
         clientOf(node).sendFeedback(fb, route, o),
       );
       state.absorb(node.name, reply);
@@ -215,13 +240,13 @@ export function createGraphExecutor(
       const child = route >= 0 ? node.children[route] : undefined;
       next = child ? [child] : [];
     }
-    await Promise.all(next.map((c) => feedbackWalk(c, fb, routing, state, replies, signal)));
+    await Promise.all(next.map((c) => feedbackWalk(c, fb, routing, state, replies, req)));
   }
 
   return {
     async predict(msg, ctx = {}) {
       const state = new MetaState(ctx.puid || msg.meta?.puid || newPuid(), msg.meta?.tags);
-      const out = await walk(graph, msg, state, ctx.signal);
+      const out = await walk(graph, msg, state, ctx);
       if (state.metrics.length > 0) opts.onMetrics?.(state.metrics);
       return { ...out, meta: state.toMeta() };
     },
@@ -231,7 +256,7 @@ export function createGraphExecutor(
       const state = new MetaState(puid, fb.request?.meta?.tags);
       const routing = fb.response?.meta?.routing ?? {};
       const replies: SeldonMessage[] = [];
-      await feedbackWalk(graph, fb, routing, state, replies, ctx.signal);
+      await feedbackWalk(graph, fb, routing, state, replies, ctx);
       if (state.metrics.length > 0) opts.onMetrics?.(state.metrics);
       const first = replies.find((r) => r.data || r.jsonData !== undefined || r.strData !== undefined);
       const { meta: _m, ...payload } = first ?? {};
@@ -245,7 +270,7 @@ export function createGraphExecutor(
           const client = clientOf(node);
           // One component without metadata must not hide the others'.
           const md = client.metadata
-            ? await guarded(node, 'metadata', ctx.signal, (o) => client.metadata!(o)).catch((e: Error) => ({
+            ? await guarded(node, 'metadata', ctx, (o) => client.metadata!(o)).catch((e: Error) => ({
                 error: e.message,
               }))
             : undefined;

@@ -8,7 +8,7 @@ import { isSdepError, SdepError } from '../core/sdep-error.js';
 import { decodeFeedback, decodeSeldonMessage } from '../protocol/decode-seldon-message.js';
 import { mediaType, parseRequestBody } from '../protocol/request-body.js';
 import { seldonError } from '../protocol/seldon-error.js';
-import type { GraphExecutor } from './graph-executor.js';
+import type { GraphExecutor, RequestContext } from './graph-executor.js';
 import { ComponentReplyError } from './node-error.js';
 import { readBody } from './read-body.js';
 import type { UnitMetrics } from './unit-metrics.js';
@@ -105,12 +105,47 @@ export interface Served {
   service: string;
 }
 
+/**
+ * A request's cancellation (the client went away). Its AbortSignal is made
+ * only when a component call reads it (a remote component does, an
+ * in-process one does not): an EventTarget per request is not free.
+ */
+class Cancel implements RequestContext {
+  private ac: AbortController | undefined;
+  private reason: Error | undefined;
+
+  get signal(): AbortSignal {
+    if (this.ac === undefined) {
+      this.ac = new AbortController();
+      if (this.reason !== undefined) this.ac.abort(this.reason);
+    }
+    return this.ac.signal;
+  }
+
+  abort(reason: Error): void {
+    if (this.reason !== undefined) return;
+    this.reason = reason;
+    this.ac?.abort(reason);
+  }
+}
+
+/** The executor's context: the puid, and the signal read only if needed. */
+function requestContext(puid: string | undefined, cancel: Cancel): RequestContext {
+  if (puid === undefined) return cancel;
+  return {
+    puid,
+    get signal() {
+      return cancel.signal;
+    },
+  };
+}
+
 /** One request: route, run, reply. */
 async function route(
   req: IncomingMessage,
   res: ServerResponse,
   ctx: HttpContext,
-  signal: AbortSignal,
+  cancel: Cancel,
   served: Served,
 ): Promise<void> {
   const path = (req.url ?? '/').split('?')[0]!;
@@ -136,7 +171,7 @@ async function route(
       try {
         const msg = decodeSeldonMessage(await readJsonBody(req, ctx.maxBodyBytes));
         puid ??= msg.meta?.puid;
-        const out = await ctx.executor.predict(msg, { ...(puid ? { puid } : {}), signal });
+        const out = await ctx.executor.predict(msg, requestContext(puid || undefined, cancel));
         sendJson(res, 200, out, { 'seldon-puid': out.meta?.puid ?? '' });
       } catch (err) {
         const status = sendFailure(res, err, puid ? { 'seldon-puid': puid } : {});
@@ -150,14 +185,14 @@ async function route(
       post(path);
       const puid = puidHeader(req);
       const fb = decodeFeedback(await readJsonBody(req, ctx.maxBodyBytes));
-      const out = await ctx.executor.feedback(fb, { ...(puid ? { puid } : {}), signal });
+      const out = await ctx.executor.feedback(fb, requestContext(puid || undefined, cancel));
       sendJson(res, 200, out, { 'seldon-puid': out.meta?.puid ?? '' });
       return;
     }
     case '/api/v1.0/metadata':
       served.service = 'metadata';
       get();
-      sendJson(res, 200, await ctx.executor.metadata({ signal }));
+      sendJson(res, 200, await ctx.executor.metadata(cancel));
       return;
     case '/ready':
     case '/health/status':
@@ -193,12 +228,12 @@ async function route(
 export function createUnitHttpHandler(ctx: HttpContext): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const started = process.hrtime.bigint();
-    const ac = new AbortController();
+    const cancel = new Cancel();
     res.on('close', () => {
-      if (!res.writableFinished) ac.abort(new Error('client went away'));
+      if (!res.writableFinished) cancel.abort(new Error('client went away'));
     });
     const served: Served = { service: 'unknown' };
-    route(req, res, ctx, ac.signal, served)
+    route(req, res, ctx, cancel, served)
       .catch((err: unknown) => {
         if (!res.headersSent) sendFailure(res, err);
         else res.destroy();
