@@ -7,10 +7,10 @@
  */
 import http2 from 'node:http2';
 import { Pool } from 'undici';
-import type { ClusterSpec } from '../routing/route-table.js';
-import { CircuitBreaker } from './circuit-breaker.js';
 import type { UpstreamDispatcher } from '../http1/dispatch.js';
 import { UpstreamPool } from '../http1/upstream-pool.js';
+import type { ClusterSpec } from '../routing/route-table.js';
+import { CircuitBreaker } from './circuit-breaker.js';
 import type { Endpoint, ServiceResolver } from './service-resolver.js';
 
 export class EndpointState {

@@ -8,17 +8,17 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { PassThrough, type Readable } from 'node:stream';
 import type { SdepError } from '../core/sdep-error.js';
-import { type Route, shouldMirror, type WeightedTarget } from '../routing/index.js';
-import type { Cluster, EndpointState } from './cluster.js';
-import type { Deadline, DueQueue } from './deadlines.js';
-import type { DownstreamRequest, DownstreamResponse } from './downstream.js';
-import type { GatewayContext, TableState } from './gateway-context.js';
 import {
   type DispatchController,
   type DispatchHandler,
   type DispatchOptions,
   UpstreamCodes,
 } from '../http1/dispatch.js';
+import { type Route, shouldMirror, type WeightedTarget } from '../routing/index.js';
+import type { Cluster, EndpointState } from './cluster.js';
+import type { Deadline, DueQueue } from './deadlines.js';
+import type { DownstreamRequest, DownstreamResponse } from './downstream.js';
+import type { GatewayContext, TableState } from './gateway-context.js';
 import {
   noHealthyUpstreamError,
   overflowError,

@@ -6,10 +6,10 @@
  * response is handed to it on the way.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import type { DispatchController, DispatchHandler } from '../http1/dispatch.js';
 import { type MirrorSpec, type Route, rewritePath } from '../routing/index.js';
 import type { Cluster, EndpointState } from './cluster.js';
 import type { GatewayMetricsSink, ShadowOutcome, TableState } from './gateway-context.js';
-import type { DispatchController, DispatchHandler } from '../http1/dispatch.js';
 import { type ShadowPair, shadowPairFor } from './shadow-compare.js';
 import { toShadowHeaders } from './upstream-headers.js';
 
