@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, test } from 'node:test';
+import { type ReadResult, readUntil } from '../fixtures/read-until.js';
 import { agent, mapping, request, startGateway, startUpstream, type Upstream } from './gateway-helpers.js';
 
 let up: Upstream;
@@ -44,40 +45,18 @@ after(async () => {
   await chunky.close();
 });
 
-interface RawResult {
-  text: string;
-  closed: boolean;
-}
-
 /** Writes `parts` (with a pause between them) and reads until the server closes or `until` matches. */
-function raw(parts: (string | Buffer)[], until: (text: string) => boolean, gapMs = 0): Promise<RawResult> {
-  return new Promise((resolve, reject) => {
-    const sock = net.connect(gw.port, '127.0.0.1');
-    let text = '';
-    const timer = setTimeout(() => {
-      sock.destroy();
-      resolve({ text, closed: false });
-    }, 3000);
-    sock.on('data', (d) => {
-      text += d.toString('latin1');
-      if (until(text)) {
-        clearTimeout(timer);
-        sock.destroy();
-        resolve({ text, closed: false });
-      }
-    });
-    sock.on('close', () => {
-      clearTimeout(timer);
-      resolve({ text, closed: true });
-    });
-    sock.on('error', reject);
-    void (async () => {
-      for (const p of parts) {
-        sock.write(p);
-        if (gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
-      }
-    })();
-  });
+function raw(parts: (string | Buffer)[], until: (text: string) => boolean, gapMs = 0): Promise<ReadResult> {
+  const sock = net.connect(gw.port, '127.0.0.1');
+  const reading = readUntil(sock, until);
+  void (async () => {
+    for (const p of parts) {
+      if (sock.destroyed) return;
+      sock.write(p);
+      if (gapMs > 0) await new Promise((r) => setTimeout(r, gapMs));
+    }
+  })();
+  return reading;
 }
 
 const count = (text: string, s: string) => text.split(s).length - 1;

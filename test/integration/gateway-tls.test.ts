@@ -7,6 +7,7 @@ import http2 from 'node:http2';
 import https from 'node:https';
 import { after, before, test } from 'node:test';
 import tls from 'node:tls';
+import { readUntil } from '../fixtures/read-until.js';
 import {
   mapping,
   type RunningGateway,
@@ -95,34 +96,19 @@ test('HTTP/2 over TLS (ALPN h2) is proxied too', async () => {
 });
 
 /** Writes `wire` over TLS (ALPN as given) and reads until `until` matches or the server closes. */
-function rawTls(wire: string, until: (text: string) => boolean, alpn: string[] | undefined): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const sock = tls.connect({
-      port: gw.port,
-      host: '127.0.0.1',
-      rejectUnauthorized: false,
-      ...(alpn ? { ALPNProtocols: alpn } : {}),
-    });
-    let text = '';
-    const timer = setTimeout(() => {
-      sock.destroy();
-      resolve(text);
-    }, 3000);
-    sock.on('secureConnect', () => sock.write(wire));
-    sock.on('data', (d: Buffer) => {
-      text += d.toString('latin1');
-      if (until(text)) {
-        clearTimeout(timer);
-        sock.destroy();
-        resolve(text);
-      }
-    });
-    sock.on('close', () => {
-      clearTimeout(timer);
-      resolve(text);
-    });
-    sock.on('error', reject);
+async function rawTls(
+  wire: string,
+  until: (text: string) => boolean,
+  alpn: string[] | undefined,
+): Promise<string> {
+  const sock = tls.connect({
+    port: gw.port,
+    host: '127.0.0.1',
+    rejectUnauthorized: false,
+    ...(alpn ? { ALPNProtocols: alpn } : {}),
   });
+  sock.on('secureConnect', () => sock.write(wire));
+  return (await readUntil(sock, until)).text;
 }
 
 const post = (path: string, body: string) =>

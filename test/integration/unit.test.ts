@@ -10,6 +10,7 @@ import {
   toProtoMessage,
 } from '../../src/protocol/proto-convert.js';
 import type { SeldonMessage } from '../../src/protocol/seldon-message.js';
+import { type ReadResult, readUntil } from '../fixtures/read-until.js';
 import { postJson, startUnitProcess, type UnitProcess } from './unit-harness.js';
 
 const SEED_BODY = { data: { names: ['a', 'b'], tensor: { shape: [2, 2], values: [0, 0, 1, 1] } } };
@@ -243,28 +244,9 @@ test('V2 infer on the graph root name (and the deployment name); unknown model i
 });
 
 /** Writes `wire` on one connection; reads until `until` matches or the unit closes it. */
-function rawHttp(wire: string, until: (text: string) => boolean): Promise<{ text: string; closed: boolean }> {
-  return new Promise((resolve, reject) => {
-    const sock = net.connect(unit.http, '127.0.0.1', () => sock.write(wire));
-    let text = '';
-    const timer = setTimeout(() => {
-      sock.destroy();
-      resolve({ text, closed: false });
-    }, 5000);
-    sock.on('data', (d: Buffer) => {
-      text += d.toString('latin1');
-      if (until(text)) {
-        clearTimeout(timer);
-        sock.destroy();
-        resolve({ text, closed: false });
-      }
-    });
-    sock.on('close', () => {
-      clearTimeout(timer);
-      resolve({ text, closed: true });
-    });
-    sock.on('error', reject);
-  });
+function rawHttp(wire: string, until: (text: string) => boolean): Promise<ReadResult> {
+  const sock = net.connect(unit.http, '127.0.0.1', () => sock.write(wire));
+  return readUntil(sock, until, 5000);
 }
 
 const rawPost = (body: string, extra = '') =>
