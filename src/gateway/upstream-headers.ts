@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import { dropConnectionOptions, HOP_BY_HOP } from '../http1/hop-by-hop.js';
 
 export interface ForwardInfo {
   remoteAddress: string | undefined;
@@ -15,16 +16,13 @@ export interface ForwardInfo {
   hostRewrite: string | undefined;
 }
 
-const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'expect'];
-
-function dropConnectionTokens(headers: IncomingHttpHeaders | OutgoingHttpHeaders): void {
+/** Deletes the hop-by-hop fields (a delete only where one is present: it slows the object). */
+function dropHopByHop(headers: IncomingHttpHeaders | OutgoingHttpHeaders): void {
   const conn = headers.connection;
-  if (typeof conn === 'string' && conn !== 'keep-alive' && conn !== 'close') {
-    // Headers named in Connection are hop-by-hop too.
-    for (const token of conn.split(',')) {
-      const name = token.trim().toLowerCase();
-      if (name !== '' && name !== 'close' && name !== 'keep-alive') delete headers[name];
-    }
+  if (typeof conn === 'string') dropConnectionOptions(headers, conn);
+  for (let i = 0; i < HOP_BY_HOP.length; i++) {
+    const name = HOP_BY_HOP[i]!;
+    if (headers[name] !== undefined) delete headers[name];
   }
 }
 
@@ -37,11 +35,7 @@ export function toUpstreamHeaders(headers: IncomingHttpHeaders, info: ForwardInf
       if (name.charCodeAt(0) === 58 /* ':' */) delete headers[name];
     }
   }
-  dropConnectionTokens(headers);
-  for (let i = 0; i < HOP_BY_HOP.length; i++) {
-    const name = HOP_BY_HOP[i]!;
-    if (headers[name] !== undefined) delete headers[name];
-  }
+  dropHopByHop(headers);
   // `te` may only say `trailers` (gRPC needs it); anything else is hop-by-hop.
   if (headers.te !== undefined && headers.te !== 'trailers') delete headers.te;
   if (headers['x-request-id'] === undefined) headers['x-request-id'] = randomUUID();
@@ -60,11 +54,7 @@ export function toDownstreamHeaders(
   headers: OutgoingHttpHeaders,
   serviceTimeMs: number,
 ): OutgoingHttpHeaders {
-  dropConnectionTokens(headers);
-  for (let i = 0; i < HOP_BY_HOP.length; i++) {
-    const name = HOP_BY_HOP[i]!;
-    if (headers[name] !== undefined) delete headers[name];
-  }
+  dropHopByHop(headers);
   headers['x-envoy-upstream-service-time'] = String(serviceTimeMs);
   headers.server = 'envoy';
   return headers;

@@ -8,6 +8,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { ChunkedDecoder, FramingError } from './chunked.js';
 import { digits, fieldName, trimOws } from './field-text.js';
 import { hasInvalidValueChar } from './header-lines.js';
+import { dropConnectionOptions, isHopByHop } from './hop-by-hop.js';
 
 export { FramingError };
 
@@ -228,32 +229,6 @@ export class ResponseParser {
     this.sink.onHead({ status, statusMessage, headers, keepAlive: this.keepAlive, keepAliveHint });
     if (this.body === Body.None || (this.body === Body.Length && this.remaining === 0)) this.finish();
     return false;
-  }
-}
-
-/** Fields of one connection (RFC 9110 §7.6.1), as Envoy drops them at the edge. */
-function isHopByHop(name: string): boolean {
-  switch (name.length) {
-    case 7:
-      return name === 'upgrade';
-    case 10:
-      return name === 'connection' || name === 'keep-alive';
-    case 16:
-      return name === 'proxy-connection';
-    case 17:
-      return name === 'transfer-encoding';
-    default:
-      return false;
-  }
-}
-
-/** Fields that Connection names are hop-by-hop too (rare: a delete here is fine). */
-function dropConnectionOptions(headers: IncomingHttpHeaders, connection: string): void {
-  if (connection === 'keep-alive' || connection === 'close') return;
-  for (const token of connection.split(',')) {
-    const name = token.trim();
-    if (name !== '' && name !== 'close' && name !== 'keep-alive' && Object.hasOwn(headers, name))
-      delete headers[name];
   }
 }
 
