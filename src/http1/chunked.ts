@@ -2,8 +2,20 @@
  * Incremental decoder of the chunked transfer coding (RFC 9112 §7.1): feed
  * it bytes as they arrive; it hands out the data as zero-copy slices and
  * says where the message ends. Chunk extensions and trailers are read and
- * dropped (trailers are kept as raw lines for whoever wants them).
+ * dropped (trailers are kept as raw lines for whoever wants them). The
+ * encoder side is writeChunk() and LAST_CHUNK, for both writers.
  */
+import type { Socket } from 'node:net';
+
+/** The zero-size chunk that ends a chunked body with no trailers. */
+export const LAST_CHUNK = '0\r\n\r\n';
+
+/** Writes `chunk` (not empty) as one chunk; the caller corks around it. Returns the last write's result. */
+export function writeChunk(socket: Socket, chunk: Buffer): boolean {
+  socket.write(`${chunk.length.toString(16)}\r\n`, 'latin1');
+  socket.write(chunk);
+  return socket.write('\r\n', 'latin1');
+}
 
 /** A malformed chunk framing: the connection cannot be trusted any further. */
 export class FramingError extends Error {

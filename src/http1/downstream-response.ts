@@ -7,6 +7,7 @@
 import { EventEmitter } from 'node:events';
 import { type OutgoingHttpHeaders, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import { LAST_CHUNK, writeChunk } from './chunked.js';
 import { appendHeaderLines, withHead } from './header-lines.js';
 
 /** What the response asks of its connection. */
@@ -149,11 +150,7 @@ export class H1Response extends EventEmitter {
       ok = socket.write(head, 'latin1');
     }
     if (chunk === undefined || chunk.length === 0 || this.noBody) return ok;
-    if (this.chunked) {
-      socket.write(`${chunk.length.toString(16)}\r\n`, 'latin1');
-      socket.write(chunk);
-      return socket.write('\r\n', 'latin1');
-    }
+    if (this.chunked) return writeChunk(socket, chunk);
     return socket.write(chunk);
   }
 
@@ -168,7 +165,7 @@ export class H1Response extends EventEmitter {
     if (this.chunked) {
       const trailers = this.trailers;
       socket.write(
-        trailers === undefined ? '0\r\n\r\n' : `${appendHeaderLines('0\r\n', trailers, ownFraming)}\r\n`,
+        trailers === undefined ? LAST_CHUNK : `${appendHeaderLines('0\r\n', trailers, ownFraming)}\r\n`,
         'latin1',
       );
     }
