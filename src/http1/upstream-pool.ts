@@ -8,6 +8,7 @@
  */
 import net, { type Socket } from 'node:net';
 import type { Readable } from 'node:stream';
+import { LAST_CHUNK, writeChunk } from './chunked.js';
 import {
   type DispatchController,
   type DispatchHandler,
@@ -181,6 +182,11 @@ class Connection {
     socket.on('end', onSocketEnd);
     socket.on('error', onSocketError);
     socket.on('close', onSocketClose);
+  }
+
+  /** Past the upstream's own Keep-Alive timeout (less the margin): it may close it any moment. */
+  expired(now: number): boolean {
+    return this.expiresAt !== 0 && now >= this.expiresAt;
   }
 
   onConnect(): void {
@@ -366,9 +372,7 @@ function streamBody(conn: Connection, r: UpstreamRequest, body: Readable, chunke
     let ok: boolean;
     if (chunked) {
       socket.cork();
-      socket.write(`${chunk.length.toString(16)}\r\n`, 'latin1');
-      socket.write(chunk);
-      ok = socket.write('\r\n', 'latin1');
+      ok = writeChunk(socket, chunk);
       socket.uncork();
     } else {
       ok = socket.write(chunk);
@@ -378,7 +382,7 @@ function streamBody(conn: Connection, r: UpstreamRequest, body: Readable, chunke
   const onEnd = () => {
     cleanup();
     if (r.done || conn.destroyed) return;
-    if (chunked) socket.write('0\r\n\r\n', 'latin1');
+    if (chunked) socket.write(LAST_CHUNK, 'latin1');
     r.bodySent = true;
   };
   const onError = (err: Error) => {
@@ -421,7 +425,7 @@ export class UpstreamPool implements UpstreamDispatcher {
 
   private start(r: UpstreamRequest): void {
     let conn = this.idle.pop();
-    while (conn !== undefined && conn.expiresAt !== 0 && performance.now() >= conn.expiresAt) {
+    while (conn?.expired(performance.now())) {
       conn.destroy();
       conn = this.idle.pop();
     }
@@ -496,7 +500,7 @@ export class UpstreamPool implements UpstreamDispatcher {
     this.sweeper = setInterval(() => {
       const now = performance.now();
       for (const c of [...this.idle]) {
-        if (now - c.idleSince >= this.o.keepAliveMs || (c.expiresAt !== 0 && now >= c.expiresAt)) c.destroy();
+        if (now - c.idleSince >= this.o.keepAliveMs || c.expired(now)) c.destroy();
       }
       if (this.idle.length === 0 && this.sweeper !== undefined) {
         clearInterval(this.sweeper);
