@@ -11,7 +11,12 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import http2, { type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { type ConnectionSet, checkingInterval, connectionSet } from '../http1/connection-set.js';
+import {
+  type ConnectionSet,
+  checkingInterval,
+  connectionSet,
+  moveListenersAside,
+} from '../http1/connection-set.js';
 import { type ConnectionHost, startsLikePreface } from '../http1/downstream-connection.js';
 import type { DownstreamRequest, DownstreamResponse } from './downstream.js';
 import type { TlsMaterial } from './tls.js';
@@ -120,17 +125,13 @@ export function createFrontend(
     if (options.fastPath !== false) {
       // HTTP/1.1 over TLS (ALPN http/1.1, or none) is read by the fast path too;
       // h2, and any request it declines, go to the http2 server's own listener.
-      const [nodeListener] = server.listeners('secureConnection') as ((socket: Socket) => void)[];
-      if (nodeListener !== undefined) {
-        server.removeAllListeners('secureConnection');
-        const toNode = (socket: Socket) => nodeListener.call(server, socket);
-        const fast = connectionSet(asFastHandler(routerFilter), toNode, toNode, limits);
-        fastTls = fast;
-        server.on('secureConnection', (socket: TLSSocket) => {
-          if (socket.alpnProtocol === 'h2') toNode(socket);
-          else fast.accept(socket);
-        });
-      }
+      const toNode = moveListenersAside(server, 'secureConnection');
+      const fast = connectionSet(asFastHandler(routerFilter), toNode, toNode, limits);
+      fastTls = fast;
+      server.on('secureConnection', (socket: TLSSocket) => {
+        if (socket.alpnProtocol === 'h2') toNode(socket);
+        else fast.accept(socket);
+      });
     }
     return {
       listen: (port, host) => listenOn(server, port, host),
@@ -160,11 +161,7 @@ export function createFrontend(
   h1.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   const h2c = http2.createServer(h2Options(), handler);
   h2c.on('session', trackSession);
-  const h1Listeners = h1.listeners('connection') as ((socket: Socket) => void)[];
-  h1.removeAllListeners('connection');
-  const toH1 = (socket: Socket) => {
-    for (const l of h1Listeners) l.call(h1, socket);
-  };
+  const toH1 = moveListenersAside(h1, 'connection');
   const h2Sockets = new Set<Socket>();
   const toH2c = (socket: Socket) => {
     h2Sockets.add(socket);

@@ -5,6 +5,7 @@
  * `takeOver` puts a node http.Server's cleartext connections on the fast
  * path, the server itself answering whatever the fast path declines.
  */
+import type { EventEmitter } from 'node:events';
 import type http from 'node:http';
 import type { Socket } from 'node:net';
 import { type ConnectionHost, H1Connection } from './downstream-connection.js';
@@ -67,12 +68,20 @@ export function takeOver(
   handler: ConnectionHost['handler'],
   limits: ConnectionLimits,
 ): ConnectionSet {
-  const listeners = server.listeners('connection') as ((socket: Socket) => void)[];
-  server.removeAllListeners('connection');
-  const toNode = (socket: Socket) => {
-    for (const l of listeners) l.call(server, socket);
-  };
+  const toNode = moveListenersAside(server, 'connection');
   const set = connectionSet(handler, toNode, toNode, limits);
   server.on('connection', (socket: Socket) => set.accept(socket));
   return set;
+}
+
+/**
+ * Removes `server`'s listeners for a connection event and returns a function
+ * that gives a socket to them, as the server itself would have.
+ */
+export function moveListenersAside(server: EventEmitter, event: string): (socket: Socket) => void {
+  const listeners = server.listeners(event) as ((socket: Socket) => void)[];
+  server.removeAllListeners(event);
+  return (socket) => {
+    for (const l of listeners) l.call(server, socket);
+  };
 }
