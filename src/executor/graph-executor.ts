@@ -15,6 +15,7 @@ import {
   type NodeMethod,
 } from './component-client.js';
 import { inProcessClient } from './in-process-client.js';
+import { LazyAbort } from './lazy-abort.js';
 import { DEFAULT_COMPONENT_TIMEOUT_MS } from './limits.js';
 import { MetaState, type NodeMetric, withMeta } from './meta-state.js';
 import { nodeError, wrapComponentFailure } from './node-error.js';
@@ -88,9 +89,8 @@ export function createGraphExecutor(
 
   /**
    * Runs one component call with the timeout, naming the node in any failure.
-   * The call's AbortSignal (and the request's, which it follows) is made only
-   * if the client reads it: in-process components never do, and two
-   * EventTargets per request were a tenth of what the unit allocated.
+   * Its AbortSignal follows the request's and is made only if the client
+   * reads it (lazy-abort.ts).
    */
   async function guarded<T>(
     node: GraphNode,
@@ -98,24 +98,11 @@ export function createGraphExecutor(
     req: RequestContext | undefined,
     run: (o: CallOptions) => Promise<T>,
   ): Promise<T> {
-    let ac: AbortController | undefined;
-    let outer: AbortSignal | undefined;
-    let onOuter: (() => void) | undefined;
+    const cancel = new LazyAbort(() => req?.signal);
     const call: CallOptions = {
       node: node.name,
       get signal(): AbortSignal {
-        if (ac === undefined) {
-          const inner = new AbortController();
-          ac = inner;
-          outer = req?.signal;
-          if (outer?.aborted) inner.abort(outer.reason);
-          else if (outer !== undefined) {
-            const o = outer;
-            onOuter = () => inner.abort(o.reason);
-            o.addEventListener('abort', onOuter, { once: true });
-          }
-        }
-        return ac.signal;
+        return cancel.signal;
       },
     };
     let timer: NodeJS.Timeout | undefined;
@@ -126,7 +113,7 @@ export function createGraphExecutor(
           `component '${node.name}' did not answer ${METHOD_LABEL[method]} within ${timeoutMs} ms`,
           504,
         );
-        ac?.abort(err);
+        cancel.abort(err);
         reject(err);
       }, timeoutMs);
     });
@@ -136,7 +123,7 @@ export function createGraphExecutor(
       throw wrapComponentFailure(node.name, METHOD_LABEL[method], err);
     } finally {
       clearTimeout(timer);
-      if (onOuter !== undefined) outer?.removeEventListener('abort', onOuter);
+      cancel.release();
     }
   }
 

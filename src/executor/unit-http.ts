@@ -9,6 +9,7 @@ import { decodeFeedback, decodeSeldonMessage } from '../protocol/decode-seldon-m
 import { mediaType, parseRequestBody } from '../protocol/request-body.js';
 import { seldonError } from '../protocol/seldon-error.js';
 import type { GraphExecutor, RequestContext } from './graph-executor.js';
+import { LazyAbort } from './lazy-abort.js';
 import { ComponentReplyError } from './node-error.js';
 import { readBody } from './read-body.js';
 import type { UnitMetrics } from './unit-metrics.js';
@@ -105,32 +106,8 @@ export interface Served {
   service: string;
 }
 
-/**
- * A request's cancellation (the client went away). Its AbortSignal is made
- * only when a component call reads it (a remote component does, an
- * in-process one does not): an EventTarget per request is not free.
- */
-class Cancel implements RequestContext {
-  private ac: AbortController | undefined;
-  private reason: Error | undefined;
-
-  get signal(): AbortSignal {
-    if (this.ac === undefined) {
-      this.ac = new AbortController();
-      if (this.reason !== undefined) this.ac.abort(this.reason);
-    }
-    return this.ac.signal;
-  }
-
-  abort(reason: Error): void {
-    if (this.reason !== undefined) return;
-    this.reason = reason;
-    this.ac?.abort(reason);
-  }
-}
-
 /** The executor's context: the puid, and the signal read only if needed. */
-function requestContext(puid: string | undefined, cancel: Cancel): RequestContext {
+function requestContext(puid: string | undefined, cancel: LazyAbort): RequestContext {
   if (puid === undefined) return cancel;
   return {
     puid,
@@ -145,7 +122,7 @@ async function route(
   req: IncomingMessage,
   res: ServerResponse,
   ctx: HttpContext,
-  cancel: Cancel,
+  cancel: LazyAbort,
   served: Served,
 ): Promise<void> {
   const path = (req.url ?? '/').split('?')[0]!;
@@ -228,7 +205,8 @@ async function route(
 export function createUnitHttpHandler(ctx: HttpContext): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
     const started = process.hrtime.bigint();
-    const cancel = new Cancel();
+    // The client going away cancels the request's component calls (lazy-abort.ts).
+    const cancel = new LazyAbort();
     res.on('close', () => {
       if (!res.writableFinished) cancel.abort(new Error('client went away'));
     });
