@@ -17,7 +17,7 @@ import {
   connectionSet,
   moveListenersAside,
 } from '../http1/connection-set.js';
-import { type ConnectionHost, startsLikePreface } from '../http1/downstream-connection.js';
+import { type ConnectionHost, handOver, startsLikePreface } from '../http1/downstream-connection.js';
 import type { DownstreamRequest, DownstreamResponse } from './downstream.js';
 import type { TlsMaterial } from './tls.js';
 
@@ -182,14 +182,8 @@ export function createFrontend(
       socket.once('close', () => clearTimeout(silent));
       socket.once('data', (chunk: Buffer) => {
         clearTimeout(silent);
-        socket.pause();
-        socket.unshift(chunk);
-        if (startsLikePreface(chunk)) {
-          toH2c(socket);
-        } else {
-          toH1(socket);
-          socket.resume();
-        }
+        if (startsLikePreface(chunk)) handOver(socket, chunk, toH2c, false);
+        else handOver(socket, chunk, toH1, true);
       });
     });
   }

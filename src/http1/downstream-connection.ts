@@ -241,14 +241,27 @@ export class H1Connection implements ResponseOwner {
     this.gone = true;
     this.buf = null;
     this.host.removed(this);
-    socket.pause();
-    socket.unshift(bytes);
-    if (to === 'h2c') this.host.toH2c(socket);
-    else {
-      this.host.toNodeHttp(socket);
-      socket.resume();
-    }
+    if (to === 'h2c') handOver(socket, bytes, this.host.toH2c, false);
+    else handOver(socket, bytes, this.host.toNodeHttp, true);
   }
+}
+
+/**
+ * Gives `socket` to another server with `bytes` (what was read so far) put
+ * back in front of what it reads next. An http2 session takes the socket's
+ * handle and reads what is buffered itself; node's http server needs the
+ * socket flowing (`flowing`).
+ */
+export function handOver(
+  socket: Socket,
+  bytes: Buffer,
+  to: (socket: Socket) => void,
+  flowing: boolean,
+): void {
+  socket.pause();
+  socket.unshift(bytes);
+  to(socket);
+  if (flowing) socket.resume();
 }
 
 export function startsLikePreface(chunk: Buffer): boolean {
