@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { GraphNode } from '../api/deployment-spec.js';
+import { replaceMeta } from '../protocol/replace-meta.js';
 import type { Feedback, SeldonMessage } from '../protocol/seldon-message.js';
 import type { Component } from '../runtime/component.js';
 import {
@@ -67,6 +68,16 @@ const METHOD_LABEL: Record<NodeMethod | 'aggregate' | 'sendFeedback' | 'metadata
   metadata: 'metadata',
 };
 
+/** One component call's options: the node, and a signal that follows the request's, made only if read. */
+class ComponentCall extends LazyAbort implements CallOptions {
+  readonly node: string;
+
+  constructor(node: string, req: RequestContext | undefined) {
+    super(req);
+    this.node = node;
+  }
+}
+
 function allNodes(node: GraphNode, out: GraphNode[] = []): GraphNode[] {
   out.push(node);
   for (const c of node.children) allNodes(c, out);
@@ -98,13 +109,7 @@ export function createGraphExecutor(
     req: RequestContext | undefined,
     run: (o: CallOptions) => Promise<T>,
   ): Promise<T> {
-    const cancel = new LazyAbort(() => req?.signal);
-    const call: CallOptions = {
-      node: node.name,
-      get signal(): AbortSignal {
-        return cancel.signal;
-      },
-    };
+    const call = new ComponentCall(node.name, req);
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
@@ -113,7 +118,7 @@ export function createGraphExecutor(
           `component '${node.name}' did not answer ${METHOD_LABEL[method]} within ${timeoutMs} ms`,
           504,
         );
-        cancel.abort(err);
+        call.abort(err);
         reject(err);
       }, timeoutMs);
     });
@@ -123,7 +128,7 @@ export function createGraphExecutor(
       throw wrapComponentFailure(node.name, METHOD_LABEL[method], err);
     } finally {
       clearTimeout(timer);
-      cancel.release();
+      call.release();
     }
   }
 
@@ -235,7 +240,7 @@ export function createGraphExecutor(
       const state = new MetaState(ctx.puid || msg.meta?.puid || newPuid(), msg.meta?.tags);
       const out = await walk(graph, msg, state, ctx);
       if (state.metrics.length > 0) opts.onMetrics?.(state.metrics);
-      return { ...out, meta: state.toMeta() };
+      return replaceMeta(out, state.toMeta());
     },
 
     async feedback(fb, ctx = {}) {

@@ -5,17 +5,21 @@
  * per request and per call was a tenth of what the unit allocated. An abort
  * before the signal exists is kept and applied when it is made; a signal
  * that `follows` another aborts with it (and is aborted at once if that one
- * already was).
+ * already was). Callers subclass it for their call or request object: an
+ * object literal with a `signal` getter is a dictionary-mode object with a
+ * closure per call, and on the unit's hot path those outlived their requests
+ * (bench/README.md, unit memory).
  */
 export class LazyAbort {
   private ac: AbortController | undefined;
   private reason: unknown;
   private aborted = false;
-  private readonly follows: (() => AbortSignal | undefined) | undefined;
+  private readonly follows: { readonly signal?: AbortSignal | undefined } | undefined;
   private outer: AbortSignal | undefined;
   private onOuter: (() => void) | undefined;
 
-  constructor(follows?: () => AbortSignal | undefined) {
+  /** `follows`: whose signal this one follows, read when this one's is made. */
+  constructor(follows?: { readonly signal?: AbortSignal | undefined }) {
     this.follows = follows;
   }
 
@@ -23,7 +27,7 @@ export class LazyAbort {
     if (this.ac === undefined) {
       const ac = new AbortController();
       this.ac = ac;
-      const outer = this.follows?.();
+      const outer = this.follows?.signal;
       if (this.aborted) ac.abort(this.reason);
       else if (outer?.aborted) ac.abort(outer.reason);
       else if (outer !== undefined) {

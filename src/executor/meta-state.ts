@@ -3,6 +3,7 @@
  * the path of visited nodes, merged tags and component metrics. One per
  * request; the response's meta is built from it.
  */
+import { replaceMeta } from '../protocol/replace-meta.js';
 import type { Meta, Metric, SeldonMessage } from '../protocol/seldon-message.js';
 
 export interface NodeMetric extends Metric {
@@ -48,5 +49,5 @@ export class MetaState {
  * engine has already collected them).
  */
 export function withMeta(msg: SeldonMessage, state: MetaState): SeldonMessage {
-  return { ...msg, meta: { puid: state.puid, tags: { ...state.tags } } };
+  return replaceMeta(msg, { puid: state.puid, tags: { ...state.tags } });
 }

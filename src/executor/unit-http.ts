@@ -106,15 +106,14 @@ export interface Served {
   service: string;
 }
 
-/** The executor's context: the puid, and the signal read only if needed. */
-function requestContext(puid: string | undefined, cancel: LazyAbort): RequestContext {
-  if (puid === undefined) return cancel;
-  return {
-    puid,
-    get signal() {
-      return cancel.signal;
-    },
-  };
+/** The executor's context for one request: its puid, and a signal made only if a call reads it. */
+class UnitRequest extends LazyAbort implements RequestContext {
+  puid?: string;
+}
+
+function withPuid(cancel: UnitRequest, puid: string | undefined): UnitRequest {
+  if (puid) cancel.puid = puid;
+  return cancel;
 }
 
 /** One request: route, run, reply. */
@@ -122,7 +121,7 @@ async function route(
   req: IncomingMessage,
   res: ServerResponse,
   ctx: HttpContext,
-  cancel: LazyAbort,
+  cancel: UnitRequest,
   served: Served,
 ): Promise<void> {
   const path = (req.url ?? '/').split('?')[0]!;
@@ -148,7 +147,7 @@ async function route(
       try {
         const msg = decodeSeldonMessage(await readJsonBody(req, ctx.maxBodyBytes));
         puid ??= msg.meta?.puid;
-        const out = await ctx.executor.predict(msg, requestContext(puid || undefined, cancel));
+        const out = await ctx.executor.predict(msg, withPuid(cancel, puid));
         sendJson(res, 200, out, { 'seldon-puid': out.meta?.puid ?? '' });
       } catch (err) {
         const status = sendFailure(res, err, puid ? { 'seldon-puid': puid } : {});
@@ -162,7 +161,7 @@ async function route(
       post(path);
       const puid = puidHeader(req);
       const fb = decodeFeedback(await readJsonBody(req, ctx.maxBodyBytes));
-      const out = await ctx.executor.feedback(fb, requestContext(puid || undefined, cancel));
+      const out = await ctx.executor.feedback(fb, withPuid(cancel, puid));
       sendJson(res, 200, out, { 'seldon-puid': out.meta?.puid ?? '' });
       return;
     }
@@ -206,7 +205,7 @@ export function createUnitHttpHandler(ctx: HttpContext): (req: IncomingMessage, 
   return (req, res) => {
     const started = process.hrtime.bigint();
     // The client going away cancels the request's component calls (lazy-abort.ts).
-    const cancel = new LazyAbort();
+    const cancel = new UnitRequest();
     res.on('close', () => {
       if (!res.writableFinished) cancel.abort(new Error('client went away'));
     });

@@ -23,7 +23,10 @@ function respond(
   names?: string[],
 ): SeldonMessage {
   const opts = names !== undefined ? { names } : c.classNames ? { classNames: c.classNames } : {};
-  return { ...buildResponseData(shapeFrom, payload, opts), meta: responseMeta(metaFrom, c, ctx.unit ?? {}) };
+  // A fresh object: meta is added to it, not spread over it (protocol/replace-meta.ts says why).
+  const out: SeldonMessage = buildResponseData(shapeFrom, payload, opts);
+  out.meta = responseMeta(metaFrom, c, ctx.unit ?? {});
+  return out;
 }
 
 /** Keeps the message's payload and names: a transform the component does not define is the identity. */
