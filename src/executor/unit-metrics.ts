@@ -6,6 +6,7 @@
  * unit so several units in one process (tests) do not collide.
  */
 import { Counter, Gauge, Histogram, type Registry as PromRegistry, Registry } from 'prom-client';
+import { BucketHistogram } from '../metrics/bucket-histogram.js';
 import type { NodeMetric } from './meta-state.js';
 
 export interface UnitMetricLabels {
@@ -26,13 +27,16 @@ function sanitize(name: string, ok: RegExp): string {
 
 export class UnitMetrics {
   readonly registry: PromRegistry = new Registry();
-  private readonly requests: Histogram<string>;
+  private readonly requests: BucketHistogram<
+    'deployment_name' | 'predictor_name' | 'service' | 'method' | 'code'
+  >;
   private readonly custom = new Map<string, { metric: Custom; labels: string[]; type: string }>();
   private readonly base: UnitMetricLabels;
 
   constructor(base: UnitMetricLabels) {
     this.base = base;
-    this.requests = new Histogram({
+    // Bound cells (metrics/bucket-histogram.ts): no label hashing, and no labels object per request.
+    this.requests = new BucketHistogram({
       name: 'seldon_api_executor_server_requests_seconds',
       help: 'Requests served by the unit, by endpoint, method and status code',
       labelNames: ['deployment_name', 'predictor_name', 'service', 'method', 'code'],
@@ -42,7 +46,8 @@ export class UnitMetrics {
   }
 
   observeRequest(service: string, method: string, code: number, seconds: number): void {
-    this.requests.observe({ ...this.base, service, method, code: String(code) }, seconds);
+    const b = this.base;
+    this.requests.labels(b.deployment_name, b.predictor_name, service, method, String(code)).observe(seconds);
   }
 
   /** Records component metrics; a metric whose key was first seen with another type is skipped. */

@@ -116,12 +116,19 @@ export class BucketHistogram<L extends string> {
       let acc = 0;
       for (let i = 0; i < this.bounds.length; i++) {
         acc += cell.counts[i]!;
-        values.push({ metricName: bucket, labels: { ...cell.labels, le: this.bounds[i]! }, value: acc });
+        values.push({ metricName: bucket, labels: withLe(cell.labels, this.bounds[i]!), value: acc });
       }
-      values.push({ metricName: bucket, labels: { ...cell.labels, le: '+Inf' }, value: cell.count });
+      values.push({ metricName: bucket, labels: withLe(cell.labels, '+Inf'), value: cell.count });
       values.push({ metricName: `${this.name}_sum`, labels: { ...cell.labels }, value: cell.sum });
       values.push({ metricName: `${this.name}_count`, labels: { ...cell.labels }, value: cell.count });
     }
     return { name: this.name, help: this.help, type: this.type, values, aggregator: this.aggregator };
   }
+}
+
+/** The cell's labels plus `le`, not spread (protocol/replace-meta.ts says why: a hidden class per object). */
+function withLe(labels: Record<string, string>, le: string | number): Record<string, string | number> {
+  const out: Record<string, string | number> = Object.assign({}, labels);
+  out.le = le;
+  return out;
 }
