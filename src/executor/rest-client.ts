@@ -4,7 +4,7 @@
  * errors naming the node: unreachable 503, a component's own non-200 reply
  * passed through with its status and body.
  */
-import { Pool } from 'undici';
+import type { Pool } from 'undici';
 import type { Feedback, SeldonMessage } from '../protocol/seldon-message.js';
 import type { CallOptions, ComponentClient, NodeMethod } from './component-client.js';
 import { ComponentReplyError, nodeError } from './node-error.js';
@@ -41,6 +41,14 @@ const UNREACHABLE = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
+let undici: Promise<typeof import('undici')> | undefined;
+
+/** undici, with its llhttp WebAssembly (about 20 MB of RSS), loads with a unit's first remote call, not in every unit. */
+function loadUndici(): Promise<typeof import('undici')> {
+  undici ??= import('undici');
+  return undici;
+}
+
 function errCode(err: unknown): string | undefined {
   let e: unknown = err;
   for (let i = 0; i < 4 && e; i++) {
@@ -53,16 +61,23 @@ function errCode(err: unknown): string | undefined {
 
 export function restComponentClient(opts: RestClientOptions): RestComponentClient {
   const origin = `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${opts.port}`;
-  const pool = new Pool(origin, {
-    connections: opts.connections ?? 32,
-    keepAliveTimeout: 30_000,
-    connect: { timeout: 5_000 },
-  });
+  let pool: Promise<Pool> | undefined;
+  const poolOf = (): Promise<Pool> => {
+    pool ??= loadUndici().then(
+      (u) =>
+        new u.Pool(origin, {
+          connections: opts.connections ?? 32,
+          keepAliveTimeout: 30_000,
+          connect: { timeout: 5_000 },
+        }),
+    );
+    return pool;
+  };
 
   async function send(path: string, method: 'GET' | 'POST', body: unknown, o: CallOptions): Promise<unknown> {
     let res: Awaited<ReturnType<Pool['request']>>;
     try {
-      res = await pool.request({
+      res = await (await poolOf()).request({
         path,
         method,
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -106,6 +121,8 @@ export function restComponentClient(opts: RestClientOptions): RestComponentClien
     sendFeedback: async (fb: Feedback, _routing, o) =>
       (await send('/send-feedback', 'POST', fb, o)) as SeldonMessage,
     metadata: (o) => send('/metadata', 'GET', undefined, o),
-    close: () => pool.close(),
+    close: async () => {
+      if (pool !== undefined) await (await pool).close();
+    },
   };
 }
