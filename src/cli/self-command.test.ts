@@ -14,3 +14,13 @@ test('from source: node loads tsx (by absolute URL) and runs src/cli/main.ts', (
   assert.deepEqual(c.args.slice(2), ['/w/src/cli/main.ts', 'unit']);
   assert.equal(selfCommand([]).command, process.execPath);
 });
+
+test('node flags come before the entry point, so node (not sdep) reads them', () => {
+  const c = selfCommandFor(
+    'file:///opt/sdep/dist/cli/self-command.js',
+    '/usr/bin/node',
+    ['unit'],
+    ['--max-semi-space-size=4'],
+  );
+  assert.deepEqual(c.args, ['--max-semi-space-size=4', '/opt/sdep/dist/cli/main.js', 'unit']);
+});

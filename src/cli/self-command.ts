@@ -20,15 +20,20 @@ function tsxLoader(): string {
   }
 }
 
-/** Pure core, for tests: from this module's URL to the command line. */
-export function selfCommandFor(moduleUrl: string, execPath: string, args: readonly string[]): SelfCommand {
+/** Pure core, for tests: from this module's URL to the command line (`nodeFlags` go to node itself). */
+export function selfCommandFor(
+  moduleUrl: string,
+  execPath: string,
+  args: readonly string[],
+  nodeFlags: readonly string[] = [],
+): SelfCommand {
   const fromSource = moduleUrl.endsWith('.ts');
   const main = fileURLToPath(new URL(fromSource ? './main.ts' : './main.js', moduleUrl));
   const prefix = fromSource ? ['--import', tsxLoader(), main] : [main];
-  return { command: execPath, args: [...prefix, ...args] };
+  return { command: execPath, args: [...nodeFlags, ...prefix, ...args] };
 }
 
 /** `sdep <args...>` as this very installation. */
-export function selfCommand(args: readonly string[]): SelfCommand {
-  return selfCommandFor(import.meta.url, process.execPath, args);
+export function selfCommand(args: readonly string[], nodeFlags: readonly string[] = []): SelfCommand {
+  return selfCommandFor(import.meta.url, process.execPath, args, nodeFlags);
 }

@@ -43,6 +43,7 @@ import {
 import { selfCommand } from './self-command.js';
 import { createServeOutput, formatSummary, type LogFormat } from './serve-output.js';
 import { STATUS_PATH } from './status-command.js';
+import { unitNodeFlags } from './v8-tuning.js';
 
 export interface ServeFlags {
   port: string;
@@ -125,26 +126,29 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<void
     workDir,
     processGroups: reaper,
     launcher: (unit, file) => {
-      const cmd = selfCommand([
-        'unit',
-        '--deployment',
-        file,
-        '--name',
-        unit.deployment,
-        '--namespace',
-        unit.namespace,
-        '--predictor',
-        unit.predictor,
-        '--port',
-        '0',
-        '--grpc-port',
-        '0',
-        // the unit reads a copy in workDir; relative paths still mean the user's folder
-        '--base-dir',
-        resolve(dirname(unit.sourceFile)),
-        // --no-fast-path puts the units' REST fronts on node's http server too
-        ...(flags.fastPath === false ? ['--no-fast-path'] : []),
-      ]);
+      const cmd = selfCommand(
+        [
+          'unit',
+          '--deployment',
+          file,
+          '--name',
+          unit.deployment,
+          '--namespace',
+          unit.namespace,
+          '--predictor',
+          unit.predictor,
+          '--port',
+          '0',
+          '--grpc-port',
+          '0',
+          // the unit reads a copy in workDir; relative paths still mean the user's folder
+          '--base-dir',
+          resolve(dirname(unit.sourceFile)),
+          // --no-fast-path puts the units' REST fronts on node's http server too
+          ...(flags.fastPath === false ? ['--no-fast-path'] : []),
+        ],
+        unitNodeFlags(),
+      );
       return { ...cmd, env: { ...process.env, ...modelRootsEnv, SDEP_UNIT_ID: unit.id } };
     },
     onEvent: (e) => out.supervisor(e),
