@@ -6,12 +6,13 @@
  * the seed's mock classifier) idle, then sampled every second during S
  * seconds (default 60) of wrk -t1 -c64 at full speed, and after; the
  * gateway also with V8's young generation capped (--max-semi-space-size=8,
- * as NODE_OPTIONS would set it), the unit also with it capped at 2 and with
- * --optimize-for-size. RssAnon is shown beside RSS: about 40 MB of RSS is
+ * as NODE_OPTIONS would set it), the unit as `sdep serve` starts it (its
+ * young generation capped: cli/v8-tuning.ts) and with node's defaults. RssAnon is shown beside RSS: about 40 MB of RSS is
  * node's own binary, shared by every node process. Targets (on RSS):
  * gateway <= 100 MB, unit <= 80 MB after 60 s at full load.
  */
 import { join } from 'node:path';
+import { unitNodeFlags } from '../src/cli/v8-tuning.js';
 import { groupStats, installCleanup, start, stop, stopAll, waitForHttp, waitForLine } from './lib/proc.js';
 import { argNumber, environment, f, int, SHORT, table } from './lib/report.js';
 import { CLI, ROOT, requireBuild, splitMappings, startGateway, startUpstreams } from './lib/sdep.js';
@@ -82,11 +83,11 @@ async function main(): Promise<void> {
   await small.close();
   await ups.close();
 
-  // The unit as serve starts it, then with V8 told to favour size (a trade the table shows).
+  // The unit as serve starts it, then with node's own young-generation sizing.
+  const serveFlags = unitNodeFlags({}, []);
   for (const [name, flags] of [
-    ['sdep unit (mock classifier)', []],
-    ['sdep unit, node --max-semi-space-size=2', ['--max-semi-space-size=2']],
-    ['sdep unit, node --optimize-for-size', ['--optimize-for-size']],
+    [`sdep unit (mock classifier), as serve starts it: node ${serveFlags.join(' ')}`, serveFlags],
+    ['sdep unit, node defaults', []],
   ] as const) {
     const unit = start(
       process.execPath,

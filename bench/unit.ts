@@ -1,7 +1,8 @@
 /**
  * Predictor unit (not part of `npm test`): `npx tsx bench/unit.ts [--short] [--duration=S]`.
  *
- * Real `sdep unit` processes (compiled CLI): the seed's mock classifier
+ * Real `sdep unit` processes (compiled CLI, with the node flags `sdep serve`
+ * gives its units): the seed's mock classifier
  * graph, an ONNX_SERVER graph (a small logistic regression built with
  * onnx-proto, run in process by onnxruntime-node), and, as the baseline,
  * the mock classifier alone as a component microservice (`sdep
@@ -16,6 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { unitNodeFlags } from '../src/cli/v8-tuning.js';
 import { logisticRegressionModel } from '../test/fixtures/logreg-onnx.js';
 import { groupStats, installCleanup, start, stopAll, waitForHttp, waitForLine } from './lib/proc.js';
 import { argNumber, environment, f, int, SHORT, table } from './lib/report.js';
@@ -34,8 +36,9 @@ interface Started {
   grpc: number | undefined;
 }
 
-async function startCli(args: string[], ready: string): Promise<Started> {
-  const child = start(process.execPath, [CLI, ...args], {
+/** `nodeFlags`: what `sdep serve` gives its units (cli/v8-tuning.ts). */
+async function startCli(args: string[], ready: string, nodeFlags: string[] = []): Promise<Started> {
+  const child = start(process.execPath, [...nodeFlags, CLI, ...args], {
     pipeStdout: true,
     env: { ...process.env, SDEP_LOG_LEVEL: 'warn' },
   });
@@ -103,10 +106,12 @@ spec:
     const mock = await startCli(
       ['unit', '--deployment', join(ROOT, 'examples/mymodel.yaml'), '--predictor', 'default'],
       '/ready',
+      unitNodeFlags({}, []),
     );
     const onnx = await startCli(
       ['unit', '--deployment', join(dir, 'onnx.yaml'), '--predictor', 'default'],
       '/ready',
+      unitNodeFlags({}, []),
     );
     const idle = new Map([
       ['mock', groupStats(mock.child.pid!).rssMb],
