@@ -5,6 +5,7 @@
  * passed through with its status and body.
  */
 import type { Pool } from 'undici';
+import { loadUndici } from '../core/load-undici.js';
 import type { Feedback, SeldonMessage } from '../protocol/seldon-message.js';
 import type { CallOptions, ComponentClient, NodeMethod } from './component-client.js';
 import { ComponentReplyError, nodeError } from './node-error.js';
@@ -41,14 +42,6 @@ const UNREACHABLE = new Set([
   'UND_ERR_CONNECT_TIMEOUT',
 ]);
 
-let undici: Promise<typeof import('undici')> | undefined;
-
-/** undici, with its llhttp WebAssembly (about 20 MB of RSS), loads with a unit's first remote call, not in every unit. */
-function loadUndici(): Promise<typeof import('undici')> {
-  undici ??= import('undici');
-  return undici;
-}
-
 function errCode(err: unknown): string | undefined {
   let e: unknown = err;
   for (let i = 0; i < 4 && e; i++) {
@@ -61,23 +54,21 @@ function errCode(err: unknown): string | undefined {
 
 export function restComponentClient(opts: RestClientOptions): RestComponentClient {
   const origin = `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${opts.port}`;
-  let pool: Promise<Pool> | undefined;
-  const poolOf = (): Promise<Pool> => {
-    pool ??= loadUndici().then(
-      (u) =>
-        new u.Pool(origin, {
-          connections: opts.connections ?? 32,
-          keepAliveTimeout: 30_000,
-          connect: { timeout: 5_000 },
-        }),
-    );
+  // undici loads with the first call (core/load-undici.ts): a unit of in-process components never needs it.
+  let pool: Pool | undefined;
+  const poolOf = (): Pool => {
+    pool ??= new (loadUndici().Pool)(origin, {
+      connections: opts.connections ?? 32,
+      keepAliveTimeout: 30_000,
+      connect: { timeout: 5_000 },
+    });
     return pool;
   };
 
   async function send(path: string, method: 'GET' | 'POST', body: unknown, o: CallOptions): Promise<unknown> {
     let res: Awaited<ReturnType<Pool['request']>>;
     try {
-      res = await (await poolOf()).request({
+      res = await poolOf().request({
         path,
         method,
         headers: body === undefined ? {} : { 'content-type': 'application/json' },
@@ -122,7 +113,7 @@ export function restComponentClient(opts: RestClientOptions): RestComponentClien
       (await send('/send-feedback', 'POST', fb, o)) as SeldonMessage,
     metadata: (o) => send('/metadata', 'GET', undefined, o),
     close: async () => {
-      if (pool !== undefined) await (await pool).close();
+      if (pool !== undefined) await pool.close();
     },
   };
 }

@@ -6,7 +6,7 @@
  * (requests that started on it finish) and then closes its pools.
  */
 import http2 from 'node:http2';
-import { Pool } from 'undici';
+import { loadUndici } from '../core/load-undici.js';
 import type { UpstreamDispatcher } from '../http1/dispatch.js';
 import { UpstreamPool } from '../http1/upstream-pool.js';
 import type { ClusterSpec } from '../routing/route-table.js';
@@ -158,7 +158,7 @@ export class Cluster {
     if (pool === undefined) {
       const ep = st.endpoint;
       const origin = `${this.spec.tls ? 'https' : 'http'}://${hostForUrl(ep.host)}:${ep.port}`;
-      const undiciPool = new Pool(origin, {
+      const undiciPool = new (loadUndici().Pool)(origin, {
         connections: this.spec.circuitBreaker.maxConnections,
         pipelining: 1,
         connectTimeout: this.spec.connectTimeoutMs,
