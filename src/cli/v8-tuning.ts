@@ -11,8 +11,9 @@
  *
  * The young generation of a unit: V8 grows each semi-space to 16 MB under a
  * high allocation rate; a unit's requests live a few milliseconds, so 4 MB
- * holds them and saves about 25 MB of RSS per unit. Heap sizes are fixed at
- * start-up, so this one is a flag on the unit's command line.
+ * holds them: 82 MB of RSS instead of 107 at load, and no less throughput
+ * (2 MB saved 5 MB more and cost 16 %; V8 rounds 3 up to 4). Heap sizes are
+ * fixed at start-up, so this one is a flag on the unit's command line.
  */
 import { setFlagsFromString } from 'node:v8';
 
