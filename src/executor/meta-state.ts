@@ -11,6 +11,13 @@ export interface NodeMetric extends Metric {
   node: string;
 }
 
+/** `{ ...metric, node }` without the spread (protocol/replace-meta.ts says why). */
+function withNode(metric: Metric, node: string): NodeMetric {
+  const out = Object.assign({}, metric) as NodeMetric;
+  out.node = node;
+  return out;
+}
+
 export class MetaState {
   readonly puid: string;
   readonly routing: Record<string, number> = {};
@@ -28,7 +35,7 @@ export class MetaState {
     const m = reply.meta;
     if (!m) return;
     if (m.tags && typeof m.tags === 'object') Object.assign(this.tags, m.tags);
-    if (Array.isArray(m.metrics)) for (const metric of m.metrics) this.metrics.push({ ...metric, node });
+    if (Array.isArray(m.metrics)) for (const metric of m.metrics) this.metrics.push(withNode(metric, node));
   }
 
   toMeta(): Meta {
