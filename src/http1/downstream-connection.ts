@@ -11,6 +11,7 @@ import type { Socket } from 'node:net';
 import { H1Request } from './downstream-request.js';
 import { H1Response, type ResponseOwner } from './downstream-response.js';
 import { FAST_MAX_HEAD_BYTES, parseRequestHead } from './request-parser.js';
+import { readInto, readIntoReadable } from './socket-reads.js';
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 /** `PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n` starts every prior-knowledge HTTP/2 connection. */
@@ -63,6 +64,8 @@ export class H1Connection implements ResponseOwner {
   private draining = false;
   private gone = false;
   private clientEnded = false;
+  /** Reads come through readInto (socket-reads.ts), not 'data' events. */
+  private readonly sharedReads: boolean;
 
   constructor(socket: Socket, host: ConnectionHost) {
     this.socket = socket;
@@ -70,7 +73,8 @@ export class H1Connection implements ResponseOwner {
     this.since = performance.now();
     this.requestStart = this.since;
     (socket as Tagged)[kConn] = this;
-    socket.on('data', onData);
+    this.sharedReads = readInto(socket, (chunk) => this.data(chunk));
+    if (!this.sharedReads) socket.on('data', onData);
     socket.on('end', onEnd);
     socket.on('error', onError);
     socket.on('close', onClose);
@@ -232,6 +236,7 @@ export class H1Connection implements ResponseOwner {
 
   private detach(bytes: Buffer, to: 'http' | 'h2c'): void {
     const socket = this.socket;
+    if (this.sharedReads) readIntoReadable(socket);
     socket.removeListener('data', onData);
     socket.removeListener('end', onEnd);
     socket.removeListener('error', onError);

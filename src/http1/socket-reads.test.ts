@@ -1,0 +1,111 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import net, { type Socket } from 'node:net';
+import { test } from 'node:test';
+import { readInto, readIntoReadable, sharedReadsAvailable } from './socket-reads.js';
+
+/** A server whose one accepted socket `onSocket` sets up, and a client connected to it. */
+async function pair(onSocket: (s: Socket) => void): Promise<{ client: Socket; server: net.Server }> {
+  const server = net.createServer(onSocket);
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as net.AddressInfo;
+  const client = net.connect(port, '127.0.0.1');
+  await once(client, 'connect');
+  return { client, server };
+}
+
+/** A promise and its resolve (Node 20 has no Promise.withResolvers). */
+function latch<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}
+
+function pattern(n: number, seed: number): Buffer {
+  const b = Buffer.allocUnsafe(n);
+  for (let i = 0; i < n; i++) b[i] = (i * 31 + seed) & 0xff;
+  return b;
+}
+
+test('on this Node, accepted sockets can read through the shared buffer', () => {
+  // The gateway's and the unit's fronts rely on it; a Node without it falls back to 'data'.
+  assert.equal(sharedReadsAvailable(), true);
+});
+
+test('every read reaches the callback as its own copy, in order; no data events; end still comes', async () => {
+  const chunks: Buffer[] = [];
+  let dataEvents = 0;
+  let taken = false;
+  const ended = latch<void>();
+  const { client, server } = await pair((s) => {
+    taken = readInto(s, (c) => chunks.push(c));
+    s.on('data', () => dataEvents++);
+    s.on('end', () => ended.resolve());
+  });
+  const sent = [pattern(100_000, 1), pattern(70_000, 2), pattern(3, 3)];
+  for (const b of sent) client.write(b);
+  client.end();
+  await ended.promise;
+  assert.equal(taken, true);
+  assert.equal(dataEvents, 0);
+  // The shared buffer was overwritten by later reads: the early chunks must not have changed with it.
+  assert.ok(chunks.length >= 3, `${chunks.length} reads`);
+  assert.ok(Buffer.concat(chunks).equals(Buffer.concat(sent)));
+  server.close();
+});
+
+test('pause() stops the reads and resume() brings the rest', async () => {
+  const chunks: Buffer[] = [];
+  let socket: Socket | undefined;
+  const first = latch<void>();
+  const ended = latch<void>();
+  const { client, server } = await pair((s) => {
+    socket = s;
+    readInto(s, (c) => {
+      chunks.push(c);
+      if (chunks.length === 1) {
+        s.pause();
+        first.resolve();
+      }
+    });
+    s.on('end', () => ended.resolve());
+  });
+  client.write('one');
+  await first.promise;
+  client.write('two');
+  client.end();
+  await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(chunks.map(String), ['one']);
+  assert.equal(socket!.isPaused(), true);
+  socket!.resume();
+  await ended.promise;
+  assert.equal(Buffer.concat(chunks).toString(), 'onetwo');
+  server.close();
+});
+
+test('readIntoReadable: bytes put back with unshift, then later reads, come out of data events', async () => {
+  const seen: Buffer[] = [];
+  const ended = latch<void>();
+  const first = latch<Buffer>();
+  let socket: Socket | undefined;
+  const { client, server } = await pair((s) => {
+    socket = s;
+    readInto(s, (c) => first.resolve(c));
+    s.on('end', () => ended.resolve());
+  });
+  client.write('head');
+  const head = await first.promise;
+  const s = socket!;
+  readIntoReadable(s);
+  s.pause();
+  s.unshift(head);
+  s.on('data', (c: Buffer) => seen.push(c));
+  s.resume();
+  client.end(pattern(200_000, 9));
+  await ended.promise;
+  assert.ok(Buffer.concat(seen).equals(Buffer.concat([Buffer.from('head'), pattern(200_000, 9)])));
+  server.close();
+});
