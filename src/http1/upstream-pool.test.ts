@@ -272,3 +272,19 @@ test('close() lets in-flight requests finish; destroy() fails them', async () =>
   await p2.destroy();
   assert.equal((await doomed).error?.code, UpstreamCodes.destroyed);
 });
+
+test("an upstream's Keep-Alive timeout is honoured per upstream, whatever the last one sent", async () => {
+  const ok: http.RequestListener = (_req, res) => res.end('ok');
+  // node sends `Keep-Alive: timeout=<keepAliveTimeout in s>`; the pool stops reusing 1 s before it.
+  const short = await server(ok, (s) => {
+    s.keepAliveTimeout = 1000;
+  });
+  const long = await server(ok, (s) => {
+    s.keepAliveTimeout = 60_000;
+  });
+  const ps = pool(short.port, 1);
+  const pl = pool(long.port, 1);
+  for (const p of [ps, ps, pl, pl, ps, ps]) assert.equal((await send(p)).body, 'ok');
+  assert.equal(short.sockets.size, 4, 'timeout=1: never reused');
+  assert.equal(long.sockets.size, 1, 'timeout=60: reused');
+});

@@ -346,11 +346,19 @@ function isStream(body: Buffer | Readable | null): boolean {
   return body !== null && !Buffer.isBuffer(body);
 }
 
+/** An upstream sends the same hint on every response: its timeout is parsed once. */
+let lastHint = '';
+let lastHintMs = -1;
+
 /** `Keep-Alive: timeout=5, max=1000` → when to stop reusing the connection. */
 function keepAliveDeadline(hint: string): number {
-  const m = /timeout=(\d+)/i.exec(hint);
-  if (m === null) return 0;
-  return performance.now() + Number(m[1]) * 1000 - KEEP_ALIVE_MARGIN_MS;
+  if (hint !== lastHint) {
+    const m = /timeout=(\d+)/i.exec(hint);
+    lastHint = hint;
+    lastHintMs = m === null ? -1 : Number(m[1]) * 1000;
+  }
+  if (lastHintMs < 0) return 0;
+  return performance.now() + lastHintMs - KEEP_ALIVE_MARGIN_MS;
 }
 
 /** A streamed request body: chunked when its length is unknown, with backpressure both ways. */
