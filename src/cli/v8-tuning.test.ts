@@ -1,11 +1,24 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import { tuneV8ForServing, unitNodeFlags } from './v8-tuning.js';
 
 test("a unit's young generation is capped unless the user sized it", () => {
-  assert.deepEqual(unitNodeFlags({}, []), ['--max-semi-space-size=4']);
-  assert.deepEqual(unitNodeFlags({ NODE_OPTIONS: '--max-semi-space-size=16' }, []), []);
-  assert.deepEqual(unitNodeFlags({}, ['--semi-space-size=8']), []);
+  assert.deepEqual(unitNodeFlags({}, []), ['--max-semi-space-size=4', '--single-threaded-gc']);
+  assert.deepEqual(unitNodeFlags({ NODE_OPTIONS: '--max-semi-space-size=16' }, []), ['--single-threaded-gc']);
+  assert.deepEqual(unitNodeFlags({}, ['--semi-space-size=8']), ['--single-threaded-gc']);
+});
+
+test("a unit's GC runs on its own thread unless the user chose GC threading", () => {
+  assert.deepEqual(unitNodeFlags({}, ['--no-concurrent-marking']), ['--max-semi-space-size=4']);
+  assert.deepEqual(unitNodeFlags({}, ['--single-threaded']), ['--max-semi-space-size=4']);
+  assert.deepEqual(unitNodeFlags({}, ['--parallel-scavenge']), ['--max-semi-space-size=4']);
+});
+
+test('the unit flags are ones this node starts with', () => {
+  // A flag node does not know would stop every unit at start.
+  const r = spawnSync(process.execPath, [...unitNodeFlags({}, []), '-e', 'process.exit(7)']);
+  assert.equal(r.status, 7, String(r.stderr));
 });
 
 test('pretenuring is left alone when the user set it, else turned off', () => {

@@ -14,6 +14,13 @@
  * holds them: 82 MB of RSS instead of 107 at load, and no less throughput
  * (2 MB saved 5 MB more and cost 16 %; V8 rounds 3 up to 4). Heap sizes are
  * fixed at start-up, so this one is a flag on the unit's command line.
+ *
+ * GC on a unit's own thread (`--single-threaded-gc`): V8 otherwise hands
+ * scavenges, marking and sweeping to helper threads, and `sdep serve` runs
+ * many units (and the gateway) on a few cores, where those threads only
+ * wait for one: pinned to one core, a unit served 1.08x the requests at
+ * 0.93x the CPU per request, p99 unchanged, 2 MB less RSS. It must be set
+ * before V8 starts (setting it later aborts the process), so a flag too.
  */
 import { setFlagsFromString } from 'node:v8';
 
@@ -32,10 +39,16 @@ export function tuneV8ForServing(
   return true;
 }
 
+/** GC threading flags: a user who set any of them keeps their own. */
+const GC_THREADS = ['single-threaded', 'parallel-scavenge', 'concurrent-marking', 'concurrent-sweeping'];
+
 /** Node flags for a unit process that `sdep serve` starts. */
 export function unitNodeFlags(
   env: NodeJS.ProcessEnv = process.env,
   execArgv: readonly string[] = process.execArgv,
 ): string[] {
-  return userSet('semi-space-size', env, execArgv) ? [] : ['--max-semi-space-size=4'];
+  const flags: string[] = [];
+  if (!userSet('semi-space-size', env, execArgv)) flags.push('--max-semi-space-size=4');
+  if (!GC_THREADS.some((name) => userSet(name, env, execArgv))) flags.push('--single-threaded-gc');
+  return flags;
 }
