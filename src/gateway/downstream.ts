@@ -24,6 +24,8 @@ export interface DownstreamResponse {
   readonly writableEnded: boolean;
   readonly destroyed?: boolean;
   writeHead(status: number, headers?: OutgoingHttpHeaders): unknown;
+  /** sdep's HTTP/1.1 responses only: an upstream head passed on as lines (H1Response). */
+  writeHeadForwarded?(status: number, headers: IncomingHttpHeaders, fields: string, added: string): boolean;
   write(chunk: Buffer): boolean;
   end(chunk?: string | Buffer): unknown;
   addTrailers(headers: OutgoingHttpHeaders): void;

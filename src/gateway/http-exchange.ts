@@ -36,7 +36,7 @@ import {
   isRetriableStatus,
   MAX_REPLAY_BODY,
 } from './retry.js';
-import { toDownstreamHeaders } from './upstream-headers.js';
+import { downstreamLines, toDownstreamHeaders } from './upstream-headers.js';
 
 const kExchange = Symbol('sdep.exchange');
 
@@ -260,7 +260,13 @@ export class HttpExchange implements DispatchHandler, Deadline {
     if (this.settled) controller.abort(CLIENT_GONE);
   }
 
-  onResponseStart(_controller: DispatchController, statusCode: number, headers: IncomingHttpHeaders): void {
+  onResponseStart(
+    _controller: DispatchController,
+    statusCode: number,
+    headers: IncomingHttpHeaders,
+    _statusMessage?: string,
+    fields?: string,
+  ): void {
     if (statusCode < 200 || this.settled) return;
     const retry = this.route.retry;
     if (
@@ -274,7 +280,17 @@ export class HttpExchange implements DispatchHandler, Deadline {
     }
     this.status = statusCode;
     const serviceTime = Math.round(performance.now() - this.upstreamStart);
-    this.res.writeHead(statusCode, toDownstreamHeaders(headers as OutgoingHttpHeaders, serviceTime));
+    const res = this.res;
+    if (
+      fields !== undefined &&
+      res.writeHeadForwarded !== undefined &&
+      headers.server === undefined &&
+      headers['x-envoy-upstream-service-time'] === undefined &&
+      res.writeHeadForwarded(statusCode, headers, fields, downstreamLines(serviceTime))
+    ) {
+      return;
+    }
+    res.writeHead(statusCode, toDownstreamHeaders(headers as OutgoingHttpHeaders, serviceTime));
   }
 
   onResponseData(controller: DispatchController, chunk: Buffer): void {

@@ -240,6 +240,14 @@ export class ShadowComparer {
       // biome-ignore lint/complexity/noArguments: pass every argument through (statusMessage forms)
       return Reflect.apply(writeHead, this, arguments);
     };
+    const forwarded = res.writeHeadForwarded;
+    if (forwarded !== undefined) {
+      res.writeHeadForwarded = function (this: DownstreamResponse, status, h, fields, added) {
+        const taken = forwarded.call(this, status, h, fields, added);
+        if (taken) pair.main.head(status, h);
+        return taken;
+      };
+    }
     res.write = function (this: DownstreamResponse, chunk: Buffer) {
       pair.main.data(chunk, max);
       // biome-ignore lint/complexity/noArguments: as above

@@ -60,6 +60,11 @@ export function toDownstreamHeaders(
   return headers;
 }
 
+/** What toDownstreamHeaders adds, as header lines, for a head passed on as lines (its upstream sent neither). */
+export function downstreamLines(serviceTimeMs: number): string {
+  return `x-envoy-upstream-service-time: ${serviceTimeMs}\r\nserver: envoy\r\n`;
+}
+
 /** The mirror's copy: same headers, Host/authority with `-shadow` appended. */
 export function toShadowHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
   const copy: IncomingHttpHeaders = { ...headers };

@@ -15,11 +15,13 @@ export interface DispatchController {
 
 export interface DispatchHandler {
   onRequestStart?(controller: DispatchController, context: unknown): void;
+  /** `fields`: our pool only, the head's lines ready to pass on (ResponseHead.fields). */
   onResponseStart?(
     controller: DispatchController,
     statusCode: number,
     headers: IncomingHttpHeaders,
     statusMessage?: string,
+    fields?: string,
   ): void;
   onResponseData?(controller: DispatchController, chunk: Buffer): void;
   onResponseEnd?(controller: DispatchController, trailers: IncomingHttpHeaders): void;

@@ -60,3 +60,45 @@ test('no length: the body goes chunked and ends with the last chunk', () => {
   assert.match(wire, /transfer-encoding: chunked\r\n/);
   assert.ok(wire.endsWith('\r\n\r\n3\r\nabc\r\n0\r\n\r\n'), JSON.stringify(wire));
 });
+
+test('a forwarded head: its lines as given, ours after, a date only when it had none, one length', () => {
+  const o = owner();
+  const res = new H1Response(o, 'POST');
+  const taken = res.writeHeadForwarded(
+    200,
+    { 'content-type': 'a/b', 'content-length': '2' },
+    'content-type: a/b\r\ncontent-length: 2\r\n',
+    'server: envoy\r\n',
+  );
+  assert.equal(taken, true);
+  res.end(Buffer.from('ok'));
+  const wire = o.wire();
+  assert.match(
+    wire,
+    /^HTTP\/1\.1 200 OK\r\ncontent-type: a\/b\r\ncontent-length: 2\r\nserver: envoy\r\ndate: [^\r]+ GMT\r\n\r\nok$/,
+  );
+  const dated = owner(true);
+  const r = new H1Response(dated, 'GET');
+  r.writeHeadForwarded(200, { date: 'D', 'content-length': '0' }, 'date: D\r\ncontent-length: 0\r\n', '');
+  r.end();
+  assert.equal(dated.wire(), 'HTTP/1.1 200 OK\r\ndate: D\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+});
+
+test('a forwarded head without a length goes chunked; a 204 with a length is left to writeHead', () => {
+  const o = owner();
+  const res = new H1Response(o, 'GET');
+  res.writeHeadForwarded(200, { date: 'D' }, 'date: D\r\n', '');
+  res.write(Buffer.from('abc'));
+  res.end();
+  assert.equal(
+    o.wire(),
+    'HTTP/1.1 200 OK\r\ndate: D\r\ntransfer-encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
+  );
+  const n = owner();
+  const empty = new H1Response(n, 'GET');
+  assert.equal(empty.writeHeadForwarded(204, { 'content-length': '0' }, 'content-length: 0\r\n', ''), false);
+  assert.equal(empty.headersSent, false);
+  empty.writeHead(204, { 'content-length': '0' });
+  empty.end();
+  assert.doesNotMatch(n.wire(), /content-length/);
+});

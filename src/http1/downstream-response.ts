@@ -5,7 +5,7 @@
  * otherwise. HEAD, 204 and 304 carry no body whatever is written.
  */
 import { EventEmitter } from 'node:events';
-import { type OutgoingHttpHeaders, STATUS_CODES } from 'node:http';
+import { type IncomingHttpHeaders, type OutgoingHttpHeaders, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { LAST_CHUNK, writeChunk } from './chunked.js';
 import { appendHeaderLines, withHead } from './header-lines.js';
@@ -81,6 +81,8 @@ export class H1Response extends EventEmitter {
   private chunked = false;
   private noBody = false;
   private trailers: OutgoingHttpHeaders | undefined;
+  /** Set by writeHeadForwarded: the header lines, written as they are. */
+  private forwarded: string | undefined;
   /** The socket refused a write: 'drain' is owed to whoever waits. */
   waitingDrain = false;
   /** The handler asked for the connection to close after this response. */
@@ -111,8 +113,34 @@ export class H1Response extends EventEmitter {
     return this;
   }
 
+  /**
+   * writeHead for a response passed on from an upstream, without writing its
+   * fields again: `fields` as ResponseHead.fields gives them (checked,
+   * lowercase, hop-by-hop ones gone), `added` lines of the caller's own, and
+   * `headers` the same fields as an object, read for the framing and the
+   * date. Returns false, and writes nothing, where writeHead would drop one
+   * of the fields (content-length on a 204 or 304).
+   */
+  writeHeadForwarded(status: number, headers: IncomingHttpHeaders, fields: string, added: string): boolean {
+    if (this.headersSent) return true;
+    const length = headers['content-length'];
+    if (length !== undefined && (status === 204 || status === 304)) return false;
+    this.statusCode = status;
+    this.headersSent = true;
+    this.noBody = this.headRequest || status === 204 || status === 304 || status < 200;
+    this.chunked = !this.noBody && length === undefined;
+    this.forwarded = headers.date === undefined ? `${fields}${added}date: ${httpDate()}\r\n` : fields + added;
+    return true;
+  }
+
   private head(): string {
     const status = this.statusCode;
+    if (this.forwarded !== undefined) {
+      let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n${this.forwarded}`;
+      if (this.chunked) head += 'transfer-encoding: chunked\r\n';
+      if (this.owner.closesAfterResponse()) head += 'connection: close\r\n';
+      return `${head}\r\n`;
+    }
     const headers = this.headers ?? {};
     let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n`;
     head = appendHeaderLines(head, headers, ownFraming);

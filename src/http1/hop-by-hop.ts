@@ -34,16 +34,19 @@ export function isHopByHop(name: string): boolean {
   }
 }
 
-/** Deletes the fields that a Connection value names (rare: a delete here is fine). */
+/** Deletes the fields that a Connection value names (rare: a delete here is fine); returns how many. */
 export function dropConnectionOptions(
   headers: IncomingHttpHeaders | OutgoingHttpHeaders,
   connection: string,
-): void {
-  if (connection === 'keep-alive' || connection === 'close') return;
+): number {
+  if (connection === 'keep-alive' || connection === 'close') return 0;
+  let dropped = 0;
   for (const token of connection.split(',')) {
     const name = token.trim().toLowerCase();
     if (name !== '' && name !== 'close' && name !== 'keep-alive' && Object.hasOwn(headers, name)) {
       delete headers[name];
+      dropped++;
     }
   }
+  return dropped;
 }

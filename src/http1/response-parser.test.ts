@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { appendHeaderLines } from './header-lines.js';
 import { FramingError, type ResponseHead, ResponseParser } from './response-parser.js';
 
 interface Parsed {
@@ -157,4 +158,33 @@ test('hop-by-hop fields, and the fields Connection names, are left out of the he
   assert.equal(head.keepAliveHint, 'timeout=5');
   assert.equal(head.keepAlive, true);
   assert.equal(r.body, 'ok');
+});
+
+test('fields: the lines writing the headers out would give, hop-by-hop ones left out, in order', () => {
+  const heads = [
+    'HTTP/1.1 200 OK\r\ncontent-type: a/b\r\ncontent-length: 2\r\n\r\nok',
+    'HTTP/1.1 200 OK\r\nConnection: keep-alive\r\ncontent-type: a/b\r\nDate: x\r\nKeep-Alive: timeout=5\r\ncontent-length: 2\r\n\r\nok',
+    'HTTP/1.1 200 OK\r\ncontent-type:a/b\r\nx-pad: v  \r\nX-Odd:\t v\r\nx-empty:\r\ncontent-length: 2\r\nConnection: keep-alive\r\n\r\nok',
+    'HTTP/1.1 204 No Content\r\nTransfer-Encoding: chunked\r\nUpgrade: x\r\n\r\n',
+    'HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n',
+  ];
+  for (const wire of heads) {
+    const head = parse(wire).heads[0]!;
+    const written = appendHeaderLines('', head.headers, () => false);
+    assert.equal(head.fields, written, JSON.stringify(wire));
+  }
+  assert.equal(parse(heads[1]!).heads[0]!.fields, 'content-type: a/b\r\ndate: x\r\ncontent-length: 2\r\n');
+});
+
+test('fields: repeated lines stay separate lines; none when Connection names a field or headers are not kept', () => {
+  const cookies = parse('HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nset-cookie: b=2\r\ncontent-length: 0\r\n\r\n');
+  assert.equal(cookies.heads[0]!.fields, 'set-cookie: a=1\r\nset-cookie: b=2\r\ncontent-length: 0\r\n');
+  const named = parse('HTTP/1.1 200 OK\r\nConnection: x-hop\r\nx-hop: 1\r\ncontent-length: 0\r\n\r\n');
+  assert.equal(named.heads[0]!.fields, undefined);
+  assert.deepEqual(named.heads[0]!.headers, { 'content-length': '0' });
+  const heads: ResponseHead[] = [];
+  new ResponseParser({ onHead: (h) => heads.push(h), onData: () => {}, onEnd: () => {} }, false, false).feed(
+    Buffer.from('HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n'),
+  );
+  assert.equal(heads[0]!.fields, undefined);
 });

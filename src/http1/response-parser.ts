@@ -23,6 +23,15 @@ export interface ResponseHead {
   keepAlive: boolean;
   /** Its Keep-Alive field (`timeout=5`), when it sent one: hop-by-hop, so not in `headers`. */
   keepAliveHint: string | undefined;
+  /**
+   * The lines of `headers`, in the upstream's order, each `name: value\r\n`
+   * with the name lowercase (hop-by-hop ones left out): what writing
+   * `headers` out gives, for a proxy to pass on without writing them again.
+   * Lines already in that form are copied as they came. Undefined when
+   * headers were not kept, or when the Connection field names others (those
+   * are dropped from `headers` only).
+   */
+  fields: string | undefined;
 }
 
 export interface ResponseSink {
@@ -162,6 +171,9 @@ export class ResponseParser {
     let connection = '';
     let keepAliveHint: string | undefined;
     let pos = lineEnd + 2;
+    // The kept lines are copied in runs: [runStart, pos) is kept so far.
+    let fields = '';
+    let runStart = pos;
     while (pos < text.length) {
       let end = text.indexOf('\r\n', pos);
       if (end < 0) end = text.length;
@@ -181,6 +193,7 @@ export class ResponseParser {
       const value = trimOws(text, colon + 1, end);
       // A lone CR or LF, or a NUL, would let a value split the head we write downstream.
       if (hasInvalidValueChar(value)) throw new FramingError(`control character in header ${name}`);
+      const lineStart = pos;
       pos = end + 2;
       if (name === 'content-length') {
         const n = digits(value);
@@ -197,14 +210,32 @@ export class ResponseParser {
       }
       // Hop-by-hop fields end here: never forwarded, so never stored (deleting
       // them later would turn the object into a slow dictionary).
-      if (!this.allHeaders || isHopByHop(name)) continue;
+      if (!this.allHeaders) continue;
+      if (isHopByHop(name)) {
+        if (lineStart > runStart) fields += text.slice(runStart, lineStart);
+        runStart = pos;
+        continue;
+      }
+      if (
+        text.charCodeAt(colon + 1) !== 32 ||
+        value.length !== end - colon - 2 ||
+        !text.startsWith(name, lineStart)
+      ) {
+        // Not as we write a field (lowercase name, one space, no trailing
+        // whitespace), as Envoy writes them: this line is written anew.
+        if (lineStart > runStart) fields += text.slice(runStart, lineStart);
+        fields += `${name}: ${value}\r\n`;
+        runStart = pos;
+      }
       const prev = headers[name];
       if (prev === undefined) headers[name] = value;
       else if (Array.isArray(prev)) prev.push(value);
       else if (name === 'set-cookie') headers[name] = [prev as string, value];
       else headers[name] = `${prev}, ${value}`;
     }
-    if (connection !== '') dropConnectionOptions(headers, connection);
+    if (this.allHeaders && runStart < text.length) fields += `${text.slice(runStart)}\r\n`;
+    let exact = this.allHeaders;
+    if (connection !== '') exact = dropConnectionOptions(headers, connection) === 0 && exact;
     if (status < 200 && status !== 101) return true;
     this.parsedHead = true;
     this.keepAlive = minor === 1 ? !connection.includes('close') : connection.includes('keep-alive');
@@ -226,7 +257,14 @@ export class ResponseParser {
     }
     if (this.body === Body.UntilClose) this.keepAlive = false;
     const statusMessage = lineEnd > 13 ? text.slice(13, lineEnd) : '';
-    this.sink.onHead({ status, statusMessage, headers, keepAlive: this.keepAlive, keepAliveHint });
+    this.sink.onHead({
+      status,
+      statusMessage,
+      headers,
+      keepAlive: this.keepAlive,
+      keepAliveHint,
+      fields: exact ? fields : undefined,
+    });
     if (this.body === Body.None || (this.body === Body.Length && this.remaining === 0)) this.finish();
     return false;
   }

@@ -101,7 +101,7 @@ class UpstreamRequest implements DispatchController, ResponseSink {
     }
     const bt = this.opts.bodyTimeout;
     if (bt !== undefined && bt > 0) this.bodyTimer = setTimeout(onBodyTimeout, bt, this);
-    this.handler.onResponseStart?.(this, head.status, head.headers, head.statusMessage);
+    this.handler.onResponseStart?.(this, head.status, head.headers, head.statusMessage, head.fields);
   }
 
   onData(chunk: Buffer): void {

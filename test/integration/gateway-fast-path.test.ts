@@ -9,10 +9,28 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { after, before, test } from 'node:test';
 import { type ReadResult, readUntil } from '../fixtures/read-until.js';
-import { agent, mapping, request, startGateway, startUpstream, type Upstream } from './gateway-helpers.js';
+import {
+  agent,
+  mapping,
+  onFastPath,
+  request,
+  startGateway,
+  startUpstream,
+  type Upstream,
+} from './gateway-helpers.js';
 
 let up: Upstream;
 let chunky: Upstream;
+/** Answers with RAW_ANSWERS[path] as it is: heads node's http server would not write. */
+let rawUp: net.Server;
+const RAW_ANSWERS: Record<string, string> = {
+  '/server':
+    'HTTP/1.1 200 OK\r\nServer: gunicorn\r\nX-Envoy-Upstream-Service-Time: 999\r\nSet-Cookie: a=1\r\n' +
+    'Keep-Alive: timeout=5\r\nContent-Length: 2\r\n\r\nok',
+  '/plain':
+    'HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nset-cookie: b=2\r\nContent-Type:text/plain  \r\n' +
+    'Keep-Alive: timeout=5\r\nDate: D\r\nx-kept: as is\r\nContent-Length: 2\r\n\r\nok',
+};
 let gw: Awaited<ReturnType<typeof startGateway>>;
 
 before(async () => {
@@ -35,7 +53,24 @@ before(async () => {
     res.write('first,');
     setTimeout(() => res.end('second'), 5);
   });
-  gw = await startGateway([mapping('plain', '/p/', up.address), mapping('chunky', '/c/', chunky.address)]);
+  rawUp = net.createServer((sock) => {
+    let got = '';
+    sock.on('data', (d) => {
+      got += d.toString('latin1');
+      while (got.includes('\r\n\r\n')) {
+        const path = got.slice(got.indexOf(' ') + 1, got.indexOf(' HTTP/'));
+        got = got.slice(got.indexOf('\r\n\r\n') + 4);
+        sock.write(RAW_ANSWERS[path] ?? 'HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
+      }
+    });
+  });
+  await new Promise<void>((resolve) => rawUp.listen(0, '127.0.0.1', resolve));
+  const rawAddress = `127.0.0.1:${(rawUp.address() as net.AddressInfo).port}`;
+  gw = await startGateway([
+    mapping('plain', '/p/', up.address),
+    mapping('chunky', '/c/', chunky.address),
+    mapping('raw', '/r/', rawAddress),
+  ]);
 });
 
 after(async () => {
@@ -43,6 +78,7 @@ after(async () => {
   await gw.close();
   await up.close();
   await chunky.close();
+  await new Promise((resolve) => rawUp.close(resolve));
 });
 
 /** Writes `parts` (with a pause between them) and reads until the server closes or `until` matches. */
@@ -97,6 +133,44 @@ test('response head: server envoy, service time, a date; hop-by-hop headers drop
   assert.equal(r.headers['x-hop'], '1');
   const wire = await raw(['GET /p/k HTTP/1.1\r\nHost: x\r\n\r\n'], (t) => t.includes('"url"'));
   assert.equal(wire.closed, false);
+});
+
+async function rawHead(path: string): Promise<string[]> {
+  const r = await raw([`GET /r${path} HTTP/1.1\r\nHost: x\r\n\r\n`], (t) => t.endsWith('\r\n\r\nok'));
+  return r.text.slice(0, r.text.indexOf('\r\n\r\n')).split('\r\n');
+}
+
+// node's http server writes its own head (its Connection and Keep-Alive, undici's values untrimmed).
+const ownWire = { skip: !onFastPath && "the wire format of sdep's own codec" };
+
+test(
+  "an upstream's fields go out in its order, written as Envoy writes them; cookies stay apart",
+  ownWire,
+  async () => {
+    const lines = await rawHead('/plain');
+    const service = lines.find((l) => l.startsWith('x-envoy-upstream-service-time: '));
+    assert.match(String(service), /^x-envoy-upstream-service-time: \d{1,3}$/);
+    assert.deepEqual(lines, [
+      'HTTP/1.1 200 OK',
+      'set-cookie: a=1',
+      'set-cookie: b=2',
+      'content-type: text/plain',
+      'date: D',
+      'x-kept: as is',
+      'content-length: 2',
+      service,
+      'server: envoy',
+    ]);
+  },
+);
+
+test("an upstream's own Server and service time are replaced by ours", async () => {
+  const lines = await rawHead('/server');
+  assert.deepEqual(lines.filter((l) => /^(server|x-envoy-upstream-service-time):/i.test(l)).length, 2);
+  assert.ok(lines.includes('server: envoy'));
+  assert.ok(lines.includes('set-cookie: a=1'));
+  assert.ok(lines.some((l) => /^x-envoy-upstream-service-time: \d{1,3}$/.test(l)));
+  assert.ok(!lines.some((l) => /999|gunicorn|timeout=5/i.test(l)), lines.join('|'));
 });
 
 test('connection: close is honoured: the answer says so and the socket closes', async () => {

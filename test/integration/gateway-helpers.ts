@@ -91,13 +91,14 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
+/** SDEP_TEST_FAST_PATH=0 runs a suite on the reference stack (node:http + undici) instead. */
+export const onFastPath = process.env.SDEP_TEST_FAST_PATH !== '0';
+
 export async function startGateway(
   mappings: Mapping[],
   opts: Partial<GatewayOptions> = {},
 ): Promise<RunningGateway> {
-  // SDEP_TEST_FAST_PATH=0 runs a suite on the reference stack (node:http + undici) instead.
-  const fastPath = process.env.SDEP_TEST_FAST_PATH !== '0';
-  const gateway = createGateway({ resolver: createLiteralResolver(), fastPath, ...opts });
+  const gateway = createGateway({ resolver: createLiteralResolver(), fastPath: onFastPath, ...opts });
   const setMappings = (ms: Mapping[]) => {
     const table = buildRouteTable(ms, { ambassadorId: 'default' });
     const errors = table.diagnostics.filter((d) => d.severity === 'error');
