@@ -85,6 +85,13 @@ async function main(): Promise<void> {
     flags: ['--no-fast-path'],
   });
   add('sdep --no-fast-path', 'plain', 'http', sdepRef.port, sdepRef.child);
+  // GC on the gateway's own thread: a node flag, so the user's command line (README, Performance).
+  const sdepStgc = await startGateway({
+    mappings: splitMappings(split),
+    cpu: SUT_CPU,
+    nodeFlags: ['--single-threaded-gc'],
+  });
+  add('sdep, node --single-threaded-gc', 'plain', 'http', sdepStgc.port, sdepStgc.child);
   const nginx = await startNginx({ upstreams: split, cpu: SUT_CPU });
   if (nginx) add('nginx', 'plain', 'http', nginx.port, nginx.child);
   const haproxy = await startHaproxy({ upstreams: split, cpu: SUT_CPU });
@@ -230,6 +237,10 @@ async function main(): Promise<void> {
       c === 16 ? cr <= 1.5 : undefined,
     );
     check(`CPU/request sdep/haproxy @${c}`, ratio('sdep', 'haproxy', c, cpu), 'report', undefined);
+    const stgc = 'sdep, node --single-threaded-gc';
+    check(`throughput ${stgc} / nginx @${c}`, ratio(stgc, 'nginx', c, rps), 'report', undefined);
+    check(`CPU/request ${stgc} / nginx @${c}`, ratio(stgc, 'nginx', c, cpu), 'report', undefined);
+    check(`CPU/request ${stgc} / sdep @${c}`, ratio(stgc, 'sdep', c, cpu), 'report', undefined);
     check(
       `CPU/request sdep/sdep --no-fast-path @${c}`,
       ratio('sdep', 'sdep --no-fast-path', c, cpu),
