@@ -281,14 +281,9 @@ export class HttpExchange implements DispatchHandler, Deadline {
     this.status = statusCode;
     const serviceTime = Math.round(performance.now() - this.upstreamStart);
     const res = this.res;
-    if (
-      fields !== undefined &&
-      res.writeHeadForwarded !== undefined &&
-      headers.server === undefined &&
-      headers['x-envoy-upstream-service-time'] === undefined &&
-      res.writeHeadForwarded(statusCode, headers, fields, downstreamLines(serviceTime))
-    ) {
-      return;
+    if (fields !== undefined && res.writeHeadForwarded !== undefined) {
+      const added = downstreamLines(headers, serviceTime);
+      if (added !== undefined && res.writeHeadForwarded(statusCode, headers, fields, added)) return;
     }
     res.writeHead(statusCode, toDownstreamHeaders(headers as OutgoingHttpHeaders, serviceTime));
   }

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { shadowHost, toDownstreamHeaders, toShadowHeaders, toUpstreamHeaders } from './upstream-headers.js';
+import {
+  downstreamLines,
+  shadowHost,
+  toDownstreamHeaders,
+  toShadowHeaders,
+  toUpstreamHeaders,
+} from './upstream-headers.js';
 
 const info = {
   remoteAddress: '127.0.0.1',
@@ -56,6 +62,15 @@ test('response headers lose hop-by-hop fields and gain the service time', () => 
     7,
   );
   assert.deepEqual(h, { 'content-length': '2', 'x-envoy-upstream-service-time': '7', server: 'envoy' });
+});
+
+test('as lines, the same additions; none when the upstream sent one of them (the object path replaces it)', () => {
+  assert.equal(
+    downstreamLines({ 'content-length': '2' }, 7),
+    'x-envoy-upstream-service-time: 7\r\nserver: envoy\r\n',
+  );
+  assert.equal(downstreamLines({ server: 'gunicorn' }, 7), undefined);
+  assert.equal(downstreamLines({ 'x-envoy-upstream-service-time': '99' }, 7), undefined);
 });
 
 test('shadow host: -shadow before any port', () => {

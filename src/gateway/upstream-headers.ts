@@ -60,8 +60,14 @@ export function toDownstreamHeaders(
   return headers;
 }
 
-/** What toDownstreamHeaders adds, as header lines, for a head passed on as lines (its upstream sent neither). */
-export function downstreamLines(serviceTimeMs: number): string {
+/**
+ * What toDownstreamHeaders adds, as header lines, for a head passed on as
+ * lines; undefined when the upstream sent one of them itself, which only
+ * toDownstreamHeaders replaces.
+ */
+export function downstreamLines(headers: IncomingHttpHeaders, serviceTimeMs: number): string | undefined {
+  if (headers.server !== undefined || headers['x-envoy-upstream-service-time'] !== undefined)
+    return undefined;
   return `x-envoy-upstream-service-time: ${serviceTimeMs}\r\nserver: envoy\r\n`;
 }
 
