@@ -135,19 +135,18 @@ export class H1Response extends EventEmitter {
 
   private head(): string {
     const status = this.statusCode;
-    if (this.forwarded !== undefined) {
-      let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n${this.forwarded}`;
-      if (this.chunked) head += 'transfer-encoding: chunked\r\n';
-      if (this.owner.closesAfterResponse()) head += 'connection: close\r\n';
-      return `${head}\r\n`;
-    }
-    const headers = this.headers ?? {};
     let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Unknown'}\r\n`;
-    head = appendHeaderLines(head, headers, ownFraming);
-    head += `date: ${typeof headers.date === 'string' ? headers.date : httpDate()}\r\n`;
-    const length = headers['content-length'];
-    if (length !== undefined && status !== 204 && status !== 304) head += `content-length: ${length}\r\n`;
-    else if (this.chunked) head += 'transfer-encoding: chunked\r\n';
+    if (this.forwarded !== undefined) {
+      head += this.forwarded;
+    } else {
+      const headers = this.headers ?? {};
+      head = appendHeaderLines(head, headers, ownFraming);
+      head += `date: ${typeof headers.date === 'string' ? headers.date : httpDate()}\r\n`;
+      const length = headers['content-length'];
+      if (length !== undefined && status !== 204 && status !== 304) head += `content-length: ${length}\r\n`;
+    }
+    // Chunked only where no content-length was given (writeHead, writeHeadForwarded).
+    if (this.chunked) head += 'transfer-encoding: chunked\r\n';
     if (this.closeAfter || this.owner.closesAfterResponse()) head += 'connection: close\r\n';
     return `${head}\r\n`;
   }
