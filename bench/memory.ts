@@ -7,7 +7,8 @@
  * seconds (default 60) of wrk -t1 -c64 at full speed, and after; the
  * gateway also with V8's young generation capped (--max-semi-space-size=8,
  * as NODE_OPTIONS would set it), the unit as `sdep serve` starts it (its
- * young generation capped: cli/v8-tuning.ts) and with node's defaults. RssAnon is shown beside RSS: about 40 MB of RSS is
+ * young generation capped, its GC on its own thread: cli/v8-tuning.ts) and
+ * with node's defaults. RssAnon is shown beside RSS: about 40 MB of RSS is
  * node's own binary, shared by every node process. Targets (on RSS):
  * gateway <= 100 MB, unit <= 80 MB after 60 s at full load.
  */
