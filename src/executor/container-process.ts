@@ -4,6 +4,7 @@
  * PREDICTIVE_UNIT_* variables on free ports, in its own process group so the
  * whole tree can be stopped. Ready once GET /health/ping answers 200.
  */
+import type { Buffer } from 'node:buffer';
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { dirname, extname, resolve } from 'node:path';

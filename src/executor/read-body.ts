@@ -3,6 +3,7 @@
  * (SDEP_UNIT_BODY_TOO_LARGE) once the rest is drained, as the runtime's
  * readBoundedBody does for component microservices.
  */
+import type { Buffer } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import { SdepError } from '../core/sdep-error.js';
 import { readBoundedBody } from '../runtime/read-body.js';

@@ -3,7 +3,10 @@
  * Bad requests get Seldon error bodies; a remote component's own non-200
  * reply passes through untouched; nothing a request does stops the unit.
  */
+
+import { Buffer } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { isSdepError, SdepError } from '../core/sdep-error.js';
 import { decodeFeedback, decodeSeldonMessage } from '../protocol/decode-seldon-message.js';
 import { mediaType, parseRequestBody } from '../protocol/request-body.js';
@@ -203,7 +206,7 @@ async function route(
 
 export function createUnitHttpHandler(ctx: HttpContext): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     // The client going away cancels the request's component calls (lazy-abort.ts).
     const cancel = new UnitRequest();
     res.on('close', () => {
@@ -219,7 +222,7 @@ export function createUnitHttpHandler(ctx: HttpContext): (req: IncomingMessage, 
         if (!expected) ctx.log.warn({ err, url: req.url }, 'request failed');
       })
       .finally(() => {
-        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const seconds = (performance.now() - started) / 1000;
         ctx.metrics.observeRequest(served.service, req.method ?? 'GET', res.statusCode, seconds);
       });
   };

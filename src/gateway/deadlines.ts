@@ -7,6 +7,7 @@
  * object). A setTimeout and clearTimeout per request were 1.2 % of the
  * gateway's CPU at load.
  */
+import { performance } from 'node:perf_hooks';
 
 export interface Deadline {
   /** performance.now() at which it falls due (set by add). */

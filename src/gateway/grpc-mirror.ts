@@ -5,6 +5,7 @@
  * slows the main stream: it does not take part in backpressure, and a
  * mirror that falls more than MAX_BUFFERED behind is cancelled.
  */
+import type { Buffer } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
 import http2 from 'node:http2';
 import type { MirrorSpec } from '../routing/index.js';

@@ -5,8 +5,11 @@
  * plus trailers, which gRPC clients read the same way. Failures become
  * gRPC local replies (HTTP 200 + grpc-status).
  */
+
+import type { Buffer } from 'node:buffer';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import http2 from 'node:http2';
+import { performance } from 'node:perf_hooks';
 import type { SdepError } from '../core/sdep-error.js';
 import type { Route, WeightedTarget } from '../routing/index.js';
 import type { Cluster, EndpointState } from './cluster.js';

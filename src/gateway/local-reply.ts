@@ -4,6 +4,7 @@
  * SdepError message is the exact Envoy body, so tests and users see the
  * wording they would see behind Ambassador.
  */
+import { Buffer } from 'node:buffer';
 import type { OutgoingHttpHeaders } from 'node:http';
 import { SdepError } from '../core/sdep-error.js';
 import type { GatewayCode } from './codes.js';

@@ -5,6 +5,7 @@
  * When the shadow comparison watches the request (shadow-compare.ts), the
  * response is handed to it on the way.
  */
+import type { Buffer } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { DispatchController, DispatchHandler } from '../http1/dispatch.js';
 import { type MirrorSpec, type Route, rewritePath } from '../routing/index.js';

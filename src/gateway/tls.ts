@@ -3,6 +3,7 @@
  * (generated at start, as Ambassador Edge Stack does by default) for
  * localhost and 127.0.0.1.
  */
+import type { Buffer } from 'node:buffer';
 import { SdepError } from '../core/sdep-error.js';
 
 export interface TlsMaterial {

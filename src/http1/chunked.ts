@@ -5,6 +5,7 @@
  * dropped (trailers are kept as raw lines for whoever wants them). The
  * encoder side is writeChunk() and LAST_CHUNK, for both writers.
  */
+import type { Buffer } from 'node:buffer';
 import type { Socket } from 'node:net';
 
 /** The zero-size chunk that ends a chunked body with no trailers. */

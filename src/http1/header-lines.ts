@@ -3,6 +3,7 @@
  * response writers. Every value is checked: a CR, LF or NUL in one would
  * split the message (response splitting / request smuggling).
  */
+import { Buffer } from 'node:buffer';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { UpstreamCodes } from './dispatch.js';
 

@@ -8,6 +8,7 @@
  * socket fields that option sets, found by their names on a socket built
  * with it. Where they are not found (another Node), reads stay on 'data'.
  */
+import { Buffer } from 'node:buffer';
 import { Socket } from 'node:net';
 
 /** Shared by every socket: each read is copied out before the next can land. */

@@ -2,6 +2,7 @@
  * The component API's view of a message: the payload `X` (nested arrays,
  * string, bytes or JSON) and back, keeping the request's representation.
  */
+import { Buffer } from 'node:buffer';
 import { SdepError } from '../core/sdep-error.js';
 import type { DefaultData, SeldonMessage } from './seldon-message.js';
 import { ndarrayToTensor, numericShape, tensorToNdarray } from './tensor-ndarray.js';

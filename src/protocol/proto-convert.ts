@@ -3,6 +3,7 @@
  * @grpc/proto-loader gives (google.protobuf.Value/ListValue/Struct spelled
  * out, enums as names, bytes as base64, options in SELDON_PROTO_OPTIONS).
  */
+import { Buffer } from 'node:buffer';
 import type { DefaultData, Feedback, Meta, Metric, SeldonMessage, Status } from './seldon-message.js';
 
 export interface ProtoValue {

@@ -2,6 +2,7 @@
  * Reads a REST request body the way Seldon's wrapper does: JSON, or a form
  * whose `json` field holds the JSON (`curl -d 'json={...}'`).
  */
+import type { Buffer } from 'node:buffer';
 import { SdepError } from '../core/sdep-error.js';
 
 /** Seldon's own wording, kept so clients matching on it still work. */

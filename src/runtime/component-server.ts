@@ -4,8 +4,11 @@
  * /aggregate, /send-feedback (and the /api/v1.0 and /api/v0.1 aliases),
  * GET /health/ping, /health/status, /metadata, /metrics.
  */
+
+import { Buffer } from 'node:buffer';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { Registry } from 'prom-client';
 import {
   decodeFeedback,
@@ -106,7 +109,7 @@ export function createComponentServer(
     if (req.method === 'GET' && get[url.pathname]) return get[url.pathname]!(res);
     if (!route) throw runtimeError('SDEP_NOT_FOUND', `no endpoint ${req.method} ${url.pathname}`);
     const [method, handler] = route;
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     let code = 200;
     try {
       // Seldon also serves GET /predict?json=... ; the body is the usual route.
@@ -125,7 +128,7 @@ export function createComponentServer(
     } catch (e) {
       code = fail(res, e);
     } finally {
-      metrics.observeRequest(method, code, Number(process.hrtime.bigint() - started) / 1e9);
+      metrics.observeRequest(method, code, (performance.now() - started) / 1000);
     }
   }
 

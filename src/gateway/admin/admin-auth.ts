@@ -5,6 +5,7 @@
  * liveness/readiness checks stay open (load balancers and process managers
  * probe them without credentials). Wrong or missing token: 401.
  */
+import { Buffer } from 'node:buffer';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';

@@ -3,6 +3,7 @@
  * JSON), Prometheus /metrics. Other parts (embedded controller status,
  * dashboard) plug in through `extraRoutes` and `fallback`.
  */
+import { Buffer } from 'node:buffer';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 import type { Diagnostic } from '../../core/diagnostic.js';

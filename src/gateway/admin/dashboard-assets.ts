@@ -5,6 +5,7 @@
  * is missing, `/` says so and how to fix it, and links to what works
  * without it.
  */
+import type { Buffer } from 'node:buffer';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, relative, sep } from 'node:path';

@@ -1,4 +1,5 @@
 /** `GET /sdep/v1/metrics[?since=<seconds>]`: the TrafficHistory as JSON (dashboard, `sdep status`). */
+import { Buffer } from 'node:buffer';
 import type { AdminHandler } from './admin-server.js';
 import type { TrafficHistory } from './traffic-history.js';
 
