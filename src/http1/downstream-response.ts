@@ -4,11 +4,13 @@
  * write; the body goes as is when content-length is known, chunked
  * otherwise. HEAD, 204 and 304 carry no body whatever is written.
  */
+import { Buffer } from 'node:buffer';
 import { EventEmitter } from 'node:events';
 import { type IncomingHttpHeaders, type OutgoingHttpHeaders, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import { LAST_CHUNK, writeChunk } from './chunked.js';
 import { appendHeaderLines, withHead } from './header-lines.js';
+import { writeDirect } from './socket-writes.js';
 
 /** What the response asks of its connection. */
 export interface ResponseOwner {
@@ -172,13 +174,13 @@ export class H1Response extends EventEmitter {
       const head = this.head();
       if (chunk !== undefined && !this.chunked && !this.noBody && chunk.length <= ONE_WRITE_MAX) {
         // Head and a small body in one buffer: one plain write, no writev of corked chunks.
-        return socket.write(withHead(head, chunk));
+        return writeDirect(socket, withHead(head, chunk));
       }
-      ok = socket.write(head, 'latin1');
+      ok = writeDirect(socket, head);
     }
     if (chunk === undefined || chunk.length === 0 || this.noBody) return ok;
     if (this.chunked) return writeChunk(socket, chunk);
-    return socket.write(chunk);
+    return writeDirect(socket, chunk);
   }
 
   end(chunk?: string | Buffer): this {
