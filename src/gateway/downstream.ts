@@ -3,6 +3,7 @@
  * (HTTP/1.1) and the node:http2 compatibility API (h2c, TLS with ALPN) share
  * these members, so one router serves every front end.
  */
+import type { Buffer } from 'node:buffer';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { ServerHttp2Stream } from 'node:http2';
 import type { Readable } from 'node:stream';
@@ -15,6 +16,8 @@ export interface DownstreamRequest extends Readable {
   readonly socket: { remoteAddress?: string | undefined; encrypted?: boolean } | null;
   /** The whole body, already read, when the front end has it (sdep's HTTP/1.1 path, small requests). */
   readonly bufferedBody?: Buffer | undefined;
+  /** Its header lines to pass on as they are (sdep's HTTP/1.1 path: RequestHead.fields). */
+  readonly headerFields?: string | undefined;
   /** Present on HTTP/2 requests only. */
   readonly stream?: ServerHttp2Stream;
 }

@@ -5,7 +5,10 @@
  * closures. It owns the route timeout, retries, the body buffer needed to
  * replay or mirror, and backpressure both ways.
  */
+
+import { Buffer } from 'node:buffer';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { PassThrough, type Readable } from 'node:stream';
 import type { SdepError } from '../core/sdep-error.js';
 import {
@@ -36,7 +39,7 @@ import {
   isRetriableStatus,
   MAX_REPLAY_BODY,
 } from './retry.js';
-import { downstreamLines, toDownstreamHeaders } from './upstream-headers.js';
+import { downstreamLines, toDownstreamHeaders, upstreamLines } from './upstream-headers.js';
 
 const kExchange = Symbol('sdep.exchange');
 
@@ -62,6 +65,8 @@ export class HttpExchange implements DispatchHandler, Deadline {
   private readonly url: string;
   private readonly path: string;
   private readonly headers: IncomingHttpHeaders;
+  /** `headers` as lines, for our pool to write as they are (DispatchOptions.fields). */
+  private readonly fields: string | undefined;
   private readonly startedAt: number;
   private readonly hasBody: boolean;
 
@@ -118,6 +123,8 @@ export class HttpExchange implements DispatchHandler, Deadline {
     this.url = url;
     this.path = path;
     this.headers = headers;
+    const fields = req.headerFields;
+    this.fields = fields === undefined ? undefined : upstreamLines(headers, fields);
     this.startedAt = performance.now();
   }
 
@@ -240,6 +247,7 @@ export class HttpExchange implements DispatchHandler, Deadline {
         method: this.method,
         headers: this.headers,
         body: this.body,
+        fields: this.fields,
       };
       // Per-try timeout bounds the wait for response headers; idle_timeout_ms any silence.
       const perTry = this.route.retry?.perTryTimeoutMs;

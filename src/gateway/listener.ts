@@ -7,6 +7,7 @@
  * ALPN offering h2 and http/1.1; HTTP/1.1 over it is read by the fast path as well.
  */
 
+import type { Buffer } from 'node:buffer';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import http2, { type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from 'node:http2';
 import type { AddressInfo, Socket } from 'node:net';
@@ -88,6 +89,8 @@ export function createFrontend(
     headersTimeoutMs: headersTimeout,
     requestTimeoutMs: requestTimeout,
     keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS,
+    // The router passes the client's header lines on as they are (upstream-headers.ts).
+    keepFields: true,
   };
   const sessions = new Set<Http2Session>();
   const trackSession = (session: Http2Session) => {

@@ -6,6 +6,7 @@ import {
   toDownstreamHeaders,
   toShadowHeaders,
   toUpstreamHeaders,
+  upstreamLines,
 } from './upstream-headers.js';
 
 const info = {
@@ -81,4 +82,22 @@ test('shadow host: -shadow before any port', () => {
   const copy = toShadowHeaders(original);
   assert.equal(copy.host, 'gw-shadow:1');
   assert.equal(original.host, 'gw:1', 'the original is untouched');
+});
+
+test('upstreamLines: Host first, the passed-on lines, then the forwarding fields as toUpstreamHeaders set them', () => {
+  const h = toUpstreamHeaders(
+    { host: 'h', 'x-forwarded-for': '10.0.0.1', 'x-request-id': 'id' },
+    {
+      ...info,
+      originalPath: '/old',
+    },
+  );
+  assert.equal(
+    upstreamLines(h, 'accept: */*\r\n'),
+    'host: h\r\naccept: */*\r\nx-request-id: id\r\nx-forwarded-for: 10.0.0.1, 127.0.0.1\r\n' +
+      'x-forwarded-proto: http\r\nx-envoy-original-path: /old\r\n',
+  );
+  // A rewritten Host that would split the head: the object path, which refuses it.
+  const bad = toUpstreamHeaders({ host: 'h' }, { ...info, hostRewrite: 'a\r\nx: y' });
+  assert.equal(upstreamLines(bad, ''), undefined);
 });

@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import { hasInvalidValueChar } from '../http1/header-lines.js';
 import { dropConnectionOptions, HOP_BY_HOP } from '../http1/hop-by-hop.js';
 
 export interface ForwardInfo {
@@ -47,6 +48,29 @@ export function toUpstreamHeaders(headers: IncomingHttpHeaders, info: ForwardInf
   if (info.originalPath !== undefined) headers['x-envoy-original-path'] = info.originalPath;
   if (info.hostRewrite !== undefined) headers.host = info.hostRewrite;
   return headers;
+}
+
+/**
+ * The upstream head's field lines for a request whose other fields came as
+ * lines (RequestHead.fields): the forwarding fields toUpstreamHeaders set
+ * on `headers` (Host first), then those lines. Undefined when a Host
+ * rewrite from configuration (the one value the strict parser did not
+ * read) would split the head.
+ */
+export function upstreamLines(headers: IncomingHttpHeaders, fields: string): string | undefined {
+  const host = headers.host;
+  if (host === undefined || hasInvalidValueChar(host)) return undefined;
+  // Named reads, not a loop over the names: a keyed read of these objects is a hash lookup each.
+  let out = `host: ${host}\r\n${fields}`;
+  const id = headers['x-request-id'];
+  if (id !== undefined) out += `x-request-id: ${id}\r\n`;
+  const xff = headers['x-forwarded-for'];
+  if (xff !== undefined) out += `x-forwarded-for: ${xff}\r\n`;
+  const proto = headers['x-forwarded-proto'];
+  if (proto !== undefined) out += `x-forwarded-proto: ${proto}\r\n`;
+  const original = headers['x-envoy-original-path'];
+  if (original !== undefined) out += `x-envoy-original-path: ${original}\r\n`;
+  return out;
 }
 
 /** Edits the upstream response headers in place for the downstream response. */

@@ -5,16 +5,21 @@
  * `takeOver` puts a node http.Server's cleartext connections on the fast
  * path, the server itself answering whatever the fast path declines.
  */
+
 import type { EventEmitter } from 'node:events';
 import type http from 'node:http';
 import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { type ConnectionHost, H1Connection } from './downstream-connection.js';
 
-export interface ConnectionLimits {
+/** Time limits of the connections, and what their requests carry. */
+export interface ConnectionOptions {
   headersTimeoutMs: number;
   /** 0: none. */
   requestTimeoutMs: number;
   keepAliveTimeoutMs: number;
+  /** Requests carry their header lines to pass on (RequestHead.fields): a proxy's front end. */
+  keepFields?: boolean;
 }
 
 export interface ConnectionSet {
@@ -33,11 +38,17 @@ export function connectionSet(
   handler: ConnectionHost['handler'],
   toNodeHttp: (socket: Socket) => void,
   toH2c: (socket: Socket) => void,
-  limits: ConnectionLimits,
+  options: ConnectionOptions,
 ): ConnectionSet {
   const open = new Set<H1Connection>();
-  const host: ConnectionHost = { handler, toNodeHttp, toH2c, removed: (c) => open.delete(c) };
-  const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = limits;
+  const host: ConnectionHost = {
+    handler,
+    toNodeHttp,
+    toH2c,
+    removed: (c) => open.delete(c),
+    keepFields: options.keepFields === true,
+  };
+  const { headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs } = options;
   const sweeper = setInterval(() => {
     const now = performance.now();
     for (const c of open) c.check(now, headersTimeoutMs, requestTimeoutMs, keepAliveTimeoutMs);
@@ -66,10 +77,10 @@ export function connectionSet(
 export function takeOver(
   server: http.Server,
   handler: ConnectionHost['handler'],
-  limits: ConnectionLimits,
+  options: ConnectionOptions,
 ): ConnectionSet {
   const toNode = moveListenersAside(server, 'connection');
-  const set = connectionSet(handler, toNode, toNode, limits);
+  const set = connectionSet(handler, toNode, toNode, options);
   server.on('connection', (socket: Socket) => set.accept(socket));
   return set;
 }

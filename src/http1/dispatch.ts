@@ -4,6 +4,7 @@
  * so the HTTP/1.1 exchange and the mirror run over either our own pool
  * (upstream-pool.ts) or an undici Pool (TLS upstreams) unchanged.
  */
+import type { Buffer } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 
@@ -42,6 +43,12 @@ export interface DispatchOptions {
    * (ours does, reading the framing all the same; undici ignores the hint).
    */
   framingHeadersOnly?: boolean;
+  /**
+   * `headers` written out already: the head's field lines, Host included,
+   * without framing ones. Ours writes these instead of `headers` (which say
+   * the same); undici ignores them.
+   */
+  fields?: string;
 }
 
 export interface UpstreamDispatcher {

@@ -7,7 +7,10 @@
  * parser declines goes, with every byte it sent, to node's http server for
  * the rest of its life.
  */
+
+import { Buffer } from 'node:buffer';
 import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import { H1Request } from './downstream-request.js';
 import { H1Response, type ResponseOwner } from './downstream-response.js';
 import { FAST_MAX_HEAD_BYTES, parseRequestHead } from './request-parser.js';
@@ -40,6 +43,8 @@ export interface ConnectionHost {
   /** Gives a connection (with its bytes unshifted) to the h2c server. */
   toH2c(socket: Socket): void;
   removed(conn: H1Connection): void;
+  /** Requests carry their header lines to pass on (RequestHead.fields). */
+  readonly keepFields: boolean;
 }
 
 const kConn = Symbol('sdep.h1.connection');
@@ -142,14 +147,14 @@ export class H1Connection implements ResponseOwner {
       if (end > 0 || buf.length > FAST_MAX_HEAD_BYTES) this.detach(buf, 'http');
       return;
     }
-    const head = parseRequestHead(buf.toString('latin1', 0, end));
+    const head = parseRequestHead(buf.toString('latin1', 0, end), this.host.keepFields);
     if (head === undefined) {
       this.detach(buf, 'http');
       return;
     }
     const rest: Buffer | undefined = buf.length === end + 4 ? undefined : buf.subarray(end + 4);
     this.buf = null;
-    const req = new H1Request(this.socket, head.method, head.url, head.headers, head.contentLength, rest);
+    const req = new H1Request(this.socket, head, rest);
     const res = new H1Response(this, head.method);
     this.req = req;
     this.res = res;

@@ -3,14 +3,18 @@
  * DownstreamRequest, and its body as a Readable the connection pushes into
  * (pausing the socket when the reader is slow).
  */
+import type { Buffer } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
+import type { RequestHead } from './request-parser.js';
 
 export class H1Request extends Readable {
   readonly method: string;
   readonly url: string;
   readonly headers: IncomingHttpHeaders;
+  /** The header lines to pass on as they are, when the front end keeps them (RequestHead.fields). */
+  readonly headerFields: string | undefined;
   readonly httpVersionMajor = 1;
   readonly httpVersionMinor = 1;
   readonly socket: Socket;
@@ -25,19 +29,14 @@ export class H1Request extends Readable {
   private lazy: boolean;
 
   /** `first`: bytes after the head that arrived with it; the part past the body is `leftover`. */
-  constructor(
-    socket: Socket,
-    method: string,
-    url: string,
-    headers: IncomingHttpHeaders,
-    length: number,
-    first: Buffer | undefined,
-  ) {
+  constructor(socket: Socket, head: RequestHead, first: Buffer | undefined) {
     super();
+    const length = head.contentLength;
     this.socket = socket;
-    this.method = method;
-    this.url = url;
-    this.headers = headers;
+    this.method = head.method;
+    this.url = head.url;
+    this.headers = head.headers;
+    this.headerFields = head.fields;
     this.remaining = length;
     this.lazy = length === 0;
     this.bufferedBody = undefined;

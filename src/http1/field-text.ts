@@ -4,6 +4,13 @@
  * (Content-Type, content-type), and toLowerCase allocates each time. The
  * memo is bounded, so hostile peers cannot grow it.
  */
+/** 1 for tchar (RFC 9110 §5.6.2), the characters of a field name; by char code below 128. */
+const TCHAR = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~") TCHAR[c.charCodeAt(0)] = 1;
+for (let c = 48; c <= 57; c++) TCHAR[c] = 1;
+for (let c = 65; c <= 90; c++) TCHAR[c] = 1;
+for (let c = 97; c <= 122; c++) TCHAR[c] = 1;
+
 const LOWER = new Map<string, string>();
 const MAX_ENTRIES = 512;
 
@@ -52,24 +59,47 @@ for (const n of [
 /**
  * The lowercase name of the field s[from, to). A common name comes back as
  * our constant without slicing the head or hashing the slice (2 % of the
- * gateway's CPU went to that). Letters match either case; any other
- * character (a '-', or a CR that must not pass for one) must be exact.
+ * gateway's CPU went to that).
  */
 export function fieldName(s: string, from: number, to: number): string {
-  const known = KNOWN[to - from];
-  if (known !== undefined) {
-    for (let k = 0; k < known.length; k++) {
-      const name = known[k]!;
-      let i = 0;
-      for (; i < name.length; i++) {
-        const want = name.charCodeAt(i);
-        const c = s.charCodeAt(from + i);
-        if (c !== want && (want < 97 || c !== want - 32)) break;
-      }
-      if (i === name.length) return name;
-    }
+  return knownName(s, from, to) ?? lowerName(s.slice(from, to));
+}
+
+/**
+ * fieldName for a name that must be a token (RFC 9110 §5.6.2): undefined
+ * when s[from, to) is empty or holds anything else. A common name matched
+ * is a token already, so only the others are checked.
+ */
+export function tokenName(s: string, from: number, to: number): string | undefined {
+  const known = knownName(s, from, to);
+  if (known !== undefined) return known;
+  if (to <= from) return undefined;
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 128 || TCHAR[c] === 0) return undefined;
   }
   return lowerName(s.slice(from, to));
+}
+
+/**
+ * The common name s[from, to) spells, or undefined. Letters match either
+ * case; any other character (a '-', or a CR that must not pass for one)
+ * must be exact.
+ */
+function knownName(s: string, from: number, to: number): string | undefined {
+  const known = KNOWN[to - from];
+  if (known === undefined) return undefined;
+  for (let k = 0; k < known.length; k++) {
+    const name = known[k]!;
+    let i = 0;
+    for (; i < name.length; i++) {
+      const want = name.charCodeAt(i);
+      const c = s.charCodeAt(from + i);
+      if (c !== want && (want < 97 || c !== want - 32)) break;
+    }
+    if (i === name.length) return name;
+  }
+  return undefined;
 }
 
 /** s[from, to) without leading and trailing SP / HTAB (only those: RFC 9110 OWS). */

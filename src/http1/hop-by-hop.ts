@@ -50,3 +50,39 @@ export function dropConnectionOptions(
   }
   return dropped;
 }
+
+/**
+ * Whether a Connection value (lowercase) names only the connection's own
+ * options (close, keep-alive), not fields that must be dropped with it.
+ */
+export function namesOnlyOptions(connection: string): boolean {
+  if (connection === 'keep-alive' || connection === 'close') return true;
+  for (const token of connection.split(',')) {
+    const name = token.trim();
+    if (name !== '' && name !== 'close' && name !== 'keep-alive') return false;
+  }
+  return true;
+}
+
+/**
+ * `name` (lowercase) is a forwarding field, which a proxy writes itself
+ * rather than passing on as it came: the Host it sends to, the request id,
+ * the forwarded-for chain and scheme, and the path before a rewrite. By
+ * length first, as it runs for every field.
+ */
+export function isForwarding(name: string): boolean {
+  switch (name.length) {
+    case 4:
+      return name === 'host';
+    case 12:
+      return name === 'x-request-id';
+    case 15:
+      return name === 'x-forwarded-for';
+    case 17:
+      return name === 'x-forwarded-proto';
+    case 21:
+      return name === 'x-envoy-original-path';
+    default:
+      return false;
+  }
+}

@@ -44,6 +44,8 @@ test('anything unusual is declined (node then answers it): framing, versions, fo
     ['bare CR in value', ['GET / HTTP/1.1', 'host: h', 'x: a\rb']],
     ['bare LF in value', ['GET / HTTP/1.1', 'host: h', 'x: a\nb']],
     ['NUL in value', ['GET / HTTP/1.1', 'host: h', 'x: a\u0000b']],
+    ['bare CR ending the last value', ['GET / HTTP/1.1', 'host: h', 'x: a\r']],
+    ['LF in name', ['GET / HTTP/1.1', 'host: h', 'x\ny: 1']],
     ['DEL in value', ['GET / HTTP/1.1', 'host: h', 'x: a\u007fb']],
     ['non-token name', ['GET / HTTP/1.1', 'host: h', 'x(y): 1']],
     ['empty name', ['GET / HTTP/1.1', 'host: h', ': 1']],
@@ -59,4 +61,28 @@ test('anything unusual is declined (node then answers it): framing, versions, fo
     ['__proto__ header', ['GET / HTTP/1.1', 'host: h', '__proto__: x']],
   ];
   for (const [what, lines] of declined) assert.equal(parseRequestHead(head(lines)), undefined, what);
+});
+
+test('with keepFields: the lines to pass on, as written (lowercase, one space), the last one ended too', () => {
+  const text = head([
+    'GET / HTTP/1.1',
+    'Host: h',
+    'accept: */*',
+    'User-Agent:  curl/8 ',
+    'Connection: keep-alive',
+    'Content-Length: 0',
+    'X-Forwarded-For: 10.0.0.1',
+    'te: trailers',
+    'x-last: z',
+  ]);
+  const r = parseRequestHead(text, true);
+  assert.equal(r?.fields, 'accept: */*\r\nuser-agent: curl/8\r\nte: trailers\r\nx-last: z\r\n');
+  assert.equal(parseRequestHead(text)?.fields, undefined);
+  // A Connection that names a field: only the headers object can drop it.
+  const named = parseRequestHead(
+    head(['GET / HTTP/1.1', 'host: h', 'connection: close, x-a', 'x-a: 1']),
+    true,
+  );
+  assert.equal(named?.fields, undefined);
+  assert.equal(parseRequestHead(head(['GET / HTTP/1.1', 'host: h', 'te: gzip']), true)?.fields, '');
 });

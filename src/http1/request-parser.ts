@@ -8,7 +8,8 @@
  * HTTP/1.0. So the fast path never has to be right about the odd cases.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { digits, fieldName, trimOws } from './field-text.js';
+import { digits, tokenName, trimOws } from './field-text.js';
+import { isForwarding, isHopByHop, namesOnlyOptions } from './hop-by-hop.js';
 
 export interface RequestHead {
   method: string;
@@ -18,29 +19,22 @@ export interface RequestHead {
   contentLength: number;
   /** The client asked to close after this request. */
   close: boolean;
+  /**
+   * With `keepFields`: the lines a proxy passes on as they are, each
+   * `name: value\r\n` with the name lowercase, in the client's order: every
+   * field but content-length, the hop-by-hop ones (`te` unless it says
+   * `trailers`) and the forwarding ones a proxy writes itself (isForwarding).
+   * Undefined without `keepFields`, or when Connection names other fields
+   * (those are dropped from the headers object only).
+   */
+  fields: string | undefined;
 }
 
 /** Header bytes past which the connection goes to node (which answers 431 past its own limit). */
 export const FAST_MAX_HEAD_BYTES = 16 * 1024;
 
-// tchar per RFC 9110 §5.6.2
-const TCHAR = new Uint8Array(128);
-for (const c of "!#$%&'*+-.^_`|~") TCHAR[c.charCodeAt(0)] = 1;
-for (let c = 48; c <= 57; c++) TCHAR[c] = 1;
-for (let c = 65; c <= 90; c++) TCHAR[c] = 1;
-for (let c = 97; c <= 122; c++) TCHAR[c] = 1;
-
 /** Headers the fast path leaves to node: other framing, interim responses, protocol switches. */
 const DECLINED = new Set(['transfer-encoding', 'expect', 'upgrade', 'http2-settings', '__proto__']);
-
-function isTokenRange(s: string, from: number, to: number): boolean {
-  if (to <= from) return false;
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 128 || TCHAR[c] === 0) return false;
-  }
-  return true;
-}
 
 /**
  * The methods the fast path takes; any other (WebDAV, PRI, lowercase,
@@ -68,7 +62,7 @@ function isFieldValue(s: string, from: number, to: number): boolean {
 }
 
 /** `text` is the head up to (not including) the blank line. */
-export function parseRequestHead(text: string): RequestHead | undefined {
+export function parseRequestHead(text: string, keepFields = false): RequestHead | undefined {
   const firstEnd = text.indexOf('\r\n');
   const lineEnd = firstEnd < 0 ? text.length : firstEnd;
   const sp1 = text.indexOf(' ');
@@ -84,14 +78,16 @@ export function parseRequestHead(text: string): RequestHead | undefined {
   const headers: IncomingHttpHeaders = {};
   let contentLength = 0;
   let close = false;
+  let fields = '';
+  let exact = keepFields;
   let pos = firstEnd < 0 ? text.length : firstEnd + 2;
   while (pos < text.length) {
     let end = text.indexOf('\r\n', pos);
     if (end < 0) end = text.length;
     const colon = text.indexOf(':', pos);
-    if (colon < 0 || colon >= end || !isTokenRange(text, pos, colon)) return undefined;
-    if (!isFieldValue(text, colon + 1, end)) return undefined;
-    const name = fieldName(text, pos, colon);
+    if (colon < 0 || colon >= end || !isFieldValue(text, colon + 1, end)) return undefined;
+    const name = tokenName(text, pos, colon);
+    if (name === undefined) return undefined;
     if (headers[name] !== undefined || DECLINED.has(name)) return undefined;
     const value = trimOws(text, colon + 1, end);
     if (name === 'content-length') {
@@ -101,11 +97,25 @@ export function parseRequestHead(text: string): RequestHead | undefined {
       const v = value.toLowerCase();
       if (v.includes('upgrade') || v.includes('http2-settings')) return undefined;
       close = v.includes('close');
+      if (!namesOnlyOptions(v)) exact = false;
     }
     headers[name] = value;
+    if (
+      keepFields &&
+      name !== 'content-length' &&
+      !isHopByHop(name) &&
+      !isForwarding(name) &&
+      (name !== 'te' || value === 'trailers')
+    ) {
+      // A line already as we write one (lowercase name, one space, no trailing whitespace) is copied.
+      const asWritten =
+        text.charCodeAt(colon + 1) === 32 && value.length === end - colon - 2 && text.startsWith(name, pos);
+      if (!asWritten) fields += `${name}: ${value}\r\n`;
+      else fields += end < text.length ? text.slice(pos, end + 2) : `${text.slice(pos, end)}\r\n`;
+    }
     pos = end + 2;
   }
   // HTTP/1.1 requires Host (node answers 400 without it).
   if (headers.host === undefined) return undefined;
-  return { method, url, headers, contentLength, close };
+  return { method, url, headers, contentLength, close, fields: exact ? fields : undefined };
 }

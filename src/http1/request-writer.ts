@@ -18,10 +18,42 @@ export function requestHead(
   headers: IncomingHttpHeaders,
   bodyLength: number | null,
 ): string {
+  return withFraming(
+    appendHeaderLines(requestLine(method, path), headers, framing),
+    method,
+    headers,
+    bodyLength,
+  );
+}
+
+/**
+ * requestHead for fields already written as lines (DispatchOptions.fields):
+ * `headers` is read for a kept content-length only.
+ */
+export function requestHeadFromLines(
+  method: string,
+  path: string,
+  fields: string,
+  headers: IncomingHttpHeaders,
+  bodyLength: number | null,
+): string {
+  return withFraming(requestLine(method, path) + fields, method, headers, bodyLength);
+}
+
+function requestLine(method: string, path: string): string {
   if (!isToken(method) || hasInvalidValueChar(path) || path.includes(' ')) {
     throw new InvalidHeaderError('invalid method or path');
   }
-  let head = appendHeaderLines(`${method} ${path} HTTP/1.1\r\n`, headers, framing);
+  return `${method} ${path} HTTP/1.1\r\n`;
+}
+
+function withFraming(
+  lines: string,
+  method: string,
+  headers: IncomingHttpHeaders,
+  bodyLength: number | null,
+): string {
+  let head = lines;
   if (bodyLength !== null && bodyLength >= 0) {
     head += `content-length: ${bodyLength}\r\n`;
   } else if (bodyLength === -1) {

@@ -6,7 +6,10 @@
  * connection before any byte of response (the upstream closed it while
  * idle) is sent once more on a fresh one when its body can be replayed.
  */
+
+import { Buffer } from 'node:buffer';
 import net, { type Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { LAST_CHUNK, writeChunk } from './chunked.js';
 import {
@@ -18,8 +21,9 @@ import {
   upstreamError,
 } from './dispatch.js';
 import { withHead } from './header-lines.js';
-import { requestHead } from './request-writer.js';
+import { requestHead, requestHeadFromLines } from './request-writer.js';
 import { FramingError, type ResponseHead, ResponseParser, type ResponseSink } from './response-parser.js';
+import { writeDirect } from './socket-writes.js';
 
 export interface UpstreamPoolOptions {
   host: string;
@@ -212,14 +216,23 @@ class Connection {
   }
 
   private send(r: UpstreamRequest): void {
-    const { method, path, headers, body } = r.opts;
-    if (headers.host === undefined) headers.host = this.pool.authority;
+    const { method, path, headers, body, fields } = r.opts;
+    if (headers.host === undefined && fields === undefined) headers.host = this.pool.authority;
     const socket = this.socket;
     let head: string;
     try {
-      if (body === null) head = requestHead(method, path, headers, null);
-      else if (Buffer.isBuffer(body)) head = requestHead(method, path, headers, body.length);
-      else head = requestHead(method, path, headers, headers['content-length'] === undefined ? -1 : -2);
+      const length =
+        body === null
+          ? null
+          : Buffer.isBuffer(body)
+            ? body.length
+            : headers['content-length'] === undefined
+              ? -1
+              : -2;
+      head =
+        fields === undefined
+          ? requestHead(method, path, headers, length)
+          : requestHeadFromLines(method, path, fields, headers, length);
     } catch (err) {
       r.conn = null;
       this.req = null;
@@ -229,8 +242,7 @@ class Connection {
     }
     if (body === null || Buffer.isBuffer(body)) {
       // One buffer, one write: head and body together.
-      if (body === null || body.length === 0) socket.write(head, 'latin1');
-      else socket.write(withHead(head, body));
+      writeDirect(socket, body === null || body.length === 0 ? head : withHead(head, body));
       r.bodySent = true;
       return;
     }

@@ -31,6 +31,8 @@ const RAW_ANSWERS: Record<string, string> = {
     'HTTP/1.1 200 OK\r\nSet-Cookie: a=1\r\nset-cookie: b=2\r\nContent-Type:text/plain  \r\n' +
     'Keep-Alive: timeout=5\r\nDate: D\r\nx-kept: as is\r\nContent-Length: 2\r\n\r\nok',
 };
+/** The request heads rawUp received, as they came. */
+const rawHeads: string[] = [];
 let gw: Awaited<ReturnType<typeof startGateway>>;
 
 before(async () => {
@@ -59,6 +61,7 @@ before(async () => {
       got += d.toString('latin1');
       while (got.includes('\r\n\r\n')) {
         const path = got.slice(got.indexOf(' ') + 1, got.indexOf(' HTTP/'));
+        rawHeads.push(got.slice(0, got.indexOf('\r\n\r\n')));
         got = got.slice(got.indexOf('\r\n\r\n') + 4);
         sock.write(RAW_ANSWERS[path] ?? 'HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n\r\n');
       }
@@ -244,4 +247,51 @@ test('a client that leaves mid-body: nothing reaches the upstream and the gatewa
   const closing = Date.now();
   await g2.close();
   assert.ok(Date.now() - closing < 1000, `closed in ${Date.now() - closing} ms`);
+});
+
+/** The field lines of the head rawUp received for `request`, and their names (lowercase). */
+async function upstreamFields(request: string): Promise<{ lines: string[]; names: string[] }> {
+  rawHeads.length = 0;
+  await raw([request], (t) => t.endsWith('ok'));
+  const lines = rawHeads[0]!.split('\r\n').slice(1);
+  return { lines, names: lines.map((l) => l.slice(0, l.indexOf(':')).toLowerCase()) };
+}
+
+test('request head: fields pass on lowercase, hop-by-hop ones dropped, forwarding ones set once', async () => {
+  const { lines, names } = await upstreamFields(
+    'GET /r/plain HTTP/1.1\r\nHost: x\r\nUser-Agent: curl/8\r\nConnection: keep-alive\r\n' +
+      'Keep-Alive: timeout=5\r\nProxy-Connection: keep-alive\r\nTE: trailers\r\nX-Spaced:   v  \r\n' +
+      'x-plain: as is\r\nX-Forwarded-For: 10.0.0.9\r\nX-Forwarded-Proto: https\r\nX-Request-Id: given\r\n\r\n',
+  );
+  const all = lines.join('|');
+  for (const line of [
+    'host: x',
+    'user-agent: curl/8',
+    'te: trailers',
+    'x-spaced: v',
+    'x-plain: as is',
+    'x-forwarded-for: 10.0.0.9, 127.0.0.1',
+    'x-forwarded-proto: http',
+    'x-request-id: given',
+  ]) {
+    assert.ok(lines.includes(line), `${line} not in ${all}`);
+  }
+  for (const dropped of ['keep-alive', 'proxy-connection']) assert.ok(!names.includes(dropped), all);
+  // Each field once: none written both as passed on and as set.
+  assert.equal(new Set(names).size, names.length, all);
+});
+
+test('request head: a field Connection names is dropped, a te other than trailers too; an id is made', async () => {
+  const named = await upstreamFields(
+    'GET /r/plain HTTP/1.1\r\nHost: x\r\nConnection: keep-alive, X-Secret\r\nX-Secret: s\r\nx-kept: k\r\n\r\n',
+  );
+  assert.ok(!named.names.includes('x-secret'), named.lines.join('|'));
+  assert.ok(named.lines.includes('x-kept: k'), named.lines.join('|'));
+  const te = await upstreamFields('GET /r/plain HTTP/1.1\r\nHost: x\r\nTE: gzip\r\n\r\n');
+  assert.ok(!te.names.includes('te'), te.lines.join('|'));
+  assert.ok(
+    te.lines.some((l) => /^x-request-id: [0-9a-f-]{36}$/.test(l)),
+    te.lines.join('|'),
+  );
+  assert.equal(te.names.filter((n) => n === 'host').length, 1, te.lines.join('|'));
 });
