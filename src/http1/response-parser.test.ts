@@ -124,6 +124,11 @@ test('malformed responses throw FramingError', () => {
     `HTTP/1.1 200 OK\r\nx: ${'a'.repeat(70_000)}`,
     'HTTP/1.1 200 OK\r\nx: a\rinjected: 1\r\n\r\n',
     'HTTP/1.1 200 OK\r\nx: a\ninjected: 1\r\n\r\n',
+    'HTTP/1.1 200 OK\r\nx: a\0\r\n\r\n',
+    // A name is token characters only: a LF in one would split the head written downstream.
+    'HTTP/1.1 200 OK\r\nx\ninjected: 1: v\r\n\r\n',
+    'HTTP/1.1 200 OK\r\nx\u00e9: 1\r\n\r\n',
+    'HTTP/1.1 200 OK\r\n: empty name\r\n\r\n',
   ];
   for (const wire of bad) assert.throws(() => parse(wire), FramingError, JSON.stringify(wire.slice(0, 40)));
 });

@@ -4,9 +4,10 @@
  * or the connection's end (RFC 9112 §6.3). Interim (1xx) responses are
  * skipped. It says whether the connection can carry another request.
  */
+import { Buffer } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ChunkedDecoder, FramingError } from './chunked.js';
-import { digits, fieldName, trimOws } from './field-text.js';
+import { digits, tokenName, trimOws } from './field-text.js';
 import { hasInvalidValueChar } from './header-lines.js';
 import { dropConnectionOptions, isHopByHop } from './hop-by-hop.js';
 
@@ -189,9 +190,11 @@ export class ResponseParser {
         pos = end + 2;
         continue;
       }
-      const name = fieldName(text, pos, colon);
+      // Token characters only: a lone CR or LF in a name would split the head we write downstream.
+      const name = tokenName(text, pos, colon);
+      if (name === undefined) throw new FramingError('bad header name');
       const value = trimOws(text, colon + 1, end);
-      // A lone CR or LF, or a NUL, would let a value split the head we write downstream.
+      // The same in a value, or a NUL.
       if (hasInvalidValueChar(value)) throw new FramingError(`control character in header ${name}`);
       const lineStart = pos;
       pos = end + 2;
