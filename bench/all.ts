@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const ALL = ['gateway', 'e2e', 'unit', 'scaling', 'memory'];
+const ALL = ['gateway', 'e2e', 'unit', 'scaling', 'memory', 'instructions'];
 const only = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice(7)
