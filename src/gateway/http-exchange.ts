@@ -222,6 +222,7 @@ export class HttpExchange implements DispatchHandler, Deadline {
         this.headers,
         Buffer.isBuffer(body) ? body : null,
         this.ctx.metrics,
+        this.req.headerFields,
       );
     }
     this.dispatchAttempt();

@@ -12,7 +12,7 @@ import { type MirrorSpec, type Route, rewritePath } from '../routing/index.js';
 import type { Cluster, EndpointState } from './cluster.js';
 import type { GatewayMetricsSink, ShadowOutcome, TableState } from './gateway-context.js';
 import { type ShadowPair, shadowPairFor } from './shadow-compare.js';
-import { toShadowHeaders } from './upstream-headers.js';
+import { toShadowHeaders, upstreamLines } from './upstream-headers.js';
 
 class MirrorRequest implements DispatchHandler {
   private readonly cluster: Cluster;
@@ -83,7 +83,10 @@ function onMirrorTimeout(m: MirrorRequest): void {
   m.timeout();
 }
 
-/** Sends the shadow copy if the mirror cluster has room and an endpoint; never throws. */
+/**
+ * Sends the shadow copy if the mirror cluster has room and an endpoint; never
+ * throws. `fields`: the client's header lines to pass on (RequestHead.fields).
+ */
 export function sendMirror(
   state: TableState,
   route: Route,
@@ -92,7 +95,8 @@ export function sendMirror(
   url: string,
   headers: IncomingHttpHeaders,
   body: Buffer | null,
-  metrics?: GatewayMetricsSink,
+  metrics: GatewayMetricsSink | undefined,
+  fields: string | undefined,
 ): void {
   const cluster = state.clusters.get(mirror.cluster);
   if (cluster === undefined || cluster.spec.http2) return;
@@ -113,6 +117,7 @@ export function sendMirror(
   if (path !== url && shadowHeaders['x-envoy-original-path'] === undefined) {
     shadowHeaders['x-envoy-original-path'] = url;
   }
+  const lines = fields === undefined ? undefined : upstreamLines(shadowHeaders, fields);
   const pair = shadowPairFor(headers);
   pair?.mirrorSent();
   const handler = new MirrorRequest(cluster, st, mirror.timeoutMs, pair, metrics);
@@ -121,7 +126,7 @@ export function sendMirror(
     cluster
       .pool(st)
       .dispatch(
-        { path, method, headers: shadowHeaders, body, framingHeadersOnly: pair === undefined },
+        { path, method, headers: shadowHeaders, body, framingHeadersOnly: pair === undefined, fields: lines },
         handler,
       );
   } catch {

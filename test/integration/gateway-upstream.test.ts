@@ -204,6 +204,8 @@ test('shadow: the mirror gets a copy with -shadow host, and a 5 s shadow does no
   const mainHost = main.seen[0]!.headers.host!;
   assert.equal(copy.headers.host, mainHost.replace(/:(\d+)$/, '-shadow:$1'));
   assert.equal(copy.headers['x-request-id'], main.seen[0]!.headers['x-request-id']);
+  assert.equal(copy.headers['x-envoy-original-path'], '/sh/api?i=0');
+  assert.equal(copy.headers['x-forwarded-proto'], 'http');
 });
 
 test('shadow errors never reach the client, and each shadow copy is counted by outcome', async () => {
