@@ -1,9 +1,10 @@
 /**
  * Fields of one connection, not of the message (RFC 9110 §7.6.1), which a
  * proxy drops as Envoy does: the fixed list, and any field the Connection
- * header names. One definition for the response parser (which never stores
- * them) and the gateway's header edits (which delete them from node's and
- * undici's objects).
+ * header names. One definition for the parsers (which never store them, or
+ * never pass them on) and the gateway's header edits (which delete them
+ * from node's and undici's objects). Beside them, the forwarding fields a
+ * proxy writes itself.
  */
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 
@@ -16,22 +17,46 @@ export const HOP_BY_HOP: readonly string[] = [
   'expect',
 ];
 
-/** `name` (lowercase) is in HOP_BY_HOP; by length first, as it runs for every field. */
-export function isHopByHop(name: string): boolean {
+/** What a proxy does with a field: passes it on, drops it (hop-by-hop) or writes it itself (forwarding). */
+export const MESSAGE_FIELD = 0;
+export const HOP_BY_HOP_FIELD = 1;
+/**
+ * Host, the request id, the forwarded-for chain and scheme, and the path
+ * before a rewrite: a proxy writes these itself rather than passing them
+ * on as they came.
+ */
+export const FORWARDING_FIELD = 2;
+
+/** The role of `name` (lowercase); by length first, as it runs for every field. */
+export function fieldRole(name: string): number {
   switch (name.length) {
+    case 4:
+      return name === 'host' ? FORWARDING_FIELD : MESSAGE_FIELD;
     case 6:
-      return name === 'expect';
+      return name === 'expect' ? HOP_BY_HOP_FIELD : MESSAGE_FIELD;
     case 7:
-      return name === 'upgrade';
+      return name === 'upgrade' ? HOP_BY_HOP_FIELD : MESSAGE_FIELD;
     case 10:
-      return name === 'connection' || name === 'keep-alive';
+      return name === 'connection' || name === 'keep-alive' ? HOP_BY_HOP_FIELD : MESSAGE_FIELD;
+    case 12:
+      return name === 'x-request-id' ? FORWARDING_FIELD : MESSAGE_FIELD;
+    case 15:
+      return name === 'x-forwarded-for' ? FORWARDING_FIELD : MESSAGE_FIELD;
     case 16:
-      return name === 'proxy-connection';
+      return name === 'proxy-connection' ? HOP_BY_HOP_FIELD : MESSAGE_FIELD;
     case 17:
-      return name === 'transfer-encoding';
+      if (name === 'transfer-encoding') return HOP_BY_HOP_FIELD;
+      return name === 'x-forwarded-proto' ? FORWARDING_FIELD : MESSAGE_FIELD;
+    case 21:
+      return name === 'x-envoy-original-path' ? FORWARDING_FIELD : MESSAGE_FIELD;
     default:
-      return false;
+      return MESSAGE_FIELD;
   }
+}
+
+/** `name` (lowercase) is in HOP_BY_HOP. */
+export function isHopByHop(name: string): boolean {
+  return fieldRole(name) === HOP_BY_HOP_FIELD;
 }
 
 /** Deletes the fields that a Connection value names (rare: a delete here is fine); returns how many. */
@@ -62,27 +87,4 @@ export function namesOnlyOptions(connection: string): boolean {
     if (name !== '' && name !== 'close' && name !== 'keep-alive') return false;
   }
   return true;
-}
-
-/**
- * `name` (lowercase) is a forwarding field, which a proxy writes itself
- * rather than passing on as it came: the Host it sends to, the request id,
- * the forwarded-for chain and scheme, and the path before a rewrite. By
- * length first, as it runs for every field.
- */
-export function isForwarding(name: string): boolean {
-  switch (name.length) {
-    case 4:
-      return name === 'host';
-    case 12:
-      return name === 'x-request-id';
-    case 15:
-      return name === 'x-forwarded-for';
-    case 17:
-      return name === 'x-forwarded-proto';
-    case 21:
-      return name === 'x-envoy-original-path';
-    default:
-      return false;
-  }
 }

@@ -9,7 +9,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { digits, tokenName, trimOws } from './field-text.js';
-import { isForwarding, isHopByHop, namesOnlyOptions } from './hop-by-hop.js';
+import { fieldRole, MESSAGE_FIELD, namesOnlyOptions } from './hop-by-hop.js';
 
 export interface RequestHead {
   method: string;
@@ -23,7 +23,7 @@ export interface RequestHead {
    * With `keepFields`: the lines a proxy passes on as they are, each
    * `name: value\r\n` with the name lowercase, in the client's order: every
    * field but content-length, the hop-by-hop ones (`te` unless it says
-   * `trailers`) and the forwarding ones a proxy writes itself (isForwarding).
+   * `trailers`) and the forwarding ones a proxy writes itself (FORWARDING_FIELD).
    * Undefined without `keepFields`, or when Connection names other fields
    * (those are dropped from the headers object only).
    */
@@ -103,8 +103,7 @@ export function parseRequestHead(text: string, keepFields = false): RequestHead 
     if (
       keepFields &&
       name !== 'content-length' &&
-      !isHopByHop(name) &&
-      !isForwarding(name) &&
+      fieldRole(name) === MESSAGE_FIELD &&
       (name !== 'te' || value === 'trailers')
     ) {
       // A line already as we write one (lowercase name, one space, no trailing whitespace) is copied.
