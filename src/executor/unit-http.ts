@@ -3,7 +3,6 @@
  * Bad requests get Seldon error bodies; a remote component's own non-200
  * reply passes through untouched; nothing a request does stops the unit.
  */
-
 import { Buffer } from 'node:buffer';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';

@@ -5,7 +5,6 @@
  * plus trailers, which gRPC clients read the same way. Failures become
  * gRPC local replies (HTTP 200 + grpc-status).
  */
-
 import type { Buffer } from 'node:buffer';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import http2 from 'node:http2';

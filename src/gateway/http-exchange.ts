@@ -5,7 +5,6 @@
  * closures. It owns the route timeout, retries, the body buffer needed to
  * replay or mirror, and backpressure both ways.
  */
-
 import { Buffer } from 'node:buffer';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';

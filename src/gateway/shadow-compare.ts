@@ -18,7 +18,6 @@
  * finds the pair with `shadowPairFor(headers)` and feeds it the shadow's
  * response. Pairs live in one map per process, keyed by request id.
  */
-
 import { Buffer } from 'node:buffer';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { performance } from 'node:perf_hooks';

@@ -5,7 +5,6 @@
  * `takeOver` puts a node http.Server's cleartext connections on the fast
  * path, the server itself answering whatever the fast path declines.
  */
-
 import type { EventEmitter } from 'node:events';
 import type http from 'node:http';
 import type { Socket } from 'node:net';

@@ -7,7 +7,6 @@
  * parser declines goes, with every byte it sent, to node's http server for
  * the rest of its life.
  */
-
 import { Buffer } from 'node:buffer';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';

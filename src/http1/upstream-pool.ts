@@ -6,7 +6,6 @@
  * connection before any byte of response (the upstream closed it while
  * idle) is sent once more on a fresh one when its body can be replayed.
  */
-
 import { Buffer } from 'node:buffer';
 import net, { type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';

@@ -4,7 +4,6 @@
  * /aggregate, /send-feedback (and the /api/v1.0 and /api/v0.1 aliases),
  * GET /health/ping, /health/status, /metadata, /metrics.
  */
-
 import { Buffer } from 'node:buffer';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
