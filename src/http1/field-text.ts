@@ -102,6 +102,23 @@ function knownName(s: string, from: number, to: number): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether the line s[from, end), whose colon is at `colon`, reads as we
+ * write a field, as Envoy does: `name` (its lowercase name) as it stands,
+ * one space, then `value` (the trimmed value) up to the line's end. Such a
+ * line can be copied as it came.
+ */
+export function isWrittenForm(
+  s: string,
+  from: number,
+  colon: number,
+  end: number,
+  name: string,
+  value: string,
+): boolean {
+  return s.charCodeAt(colon + 1) === 32 && value.length === end - colon - 2 && s.startsWith(name, from);
+}
+
 /** s[from, to) without leading and trailing SP / HTAB (only those: RFC 9110 OWS). */
 export function trimOws(s: string, from: number, to: number): string {
   let a = from;

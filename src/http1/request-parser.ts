@@ -8,7 +8,7 @@
  * HTTP/1.0. So the fast path never has to be right about the odd cases.
  */
 import type { IncomingHttpHeaders } from 'node:http';
-import { digits, tokenName, trimOws } from './field-text.js';
+import { digits, isWrittenForm, tokenName, trimOws } from './field-text.js';
 import { fieldRole, MESSAGE_FIELD, namesOnlyOptions } from './hop-by-hop.js';
 
 export interface RequestHead {
@@ -106,10 +106,8 @@ export function parseRequestHead(text: string, keepFields = false): RequestHead 
       fieldRole(name) === MESSAGE_FIELD &&
       (name !== 'te' || value === 'trailers')
     ) {
-      // A line already as we write one (lowercase name, one space, no trailing whitespace) is copied.
-      const asWritten =
-        text.charCodeAt(colon + 1) === 32 && value.length === end - colon - 2 && text.startsWith(name, pos);
-      if (!asWritten) fields += `${name}: ${value}\r\n`;
+      // A line already as we write one is copied.
+      if (!isWrittenForm(text, pos, colon, end, name, value)) fields += `${name}: ${value}\r\n`;
       else fields += end < text.length ? text.slice(pos, end + 2) : `${text.slice(pos, end)}\r\n`;
     }
     pos = end + 2;

@@ -7,7 +7,7 @@
 import { Buffer } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ChunkedDecoder, FramingError } from './chunked.js';
-import { digits, tokenName, trimOws } from './field-text.js';
+import { digits, isWrittenForm, tokenName, trimOws } from './field-text.js';
 import { hasInvalidValueChar } from './header-lines.js';
 import { dropConnectionOptions, isHopByHop } from './hop-by-hop.js';
 
@@ -219,13 +219,8 @@ export class ResponseParser {
         runStart = pos;
         continue;
       }
-      if (
-        text.charCodeAt(colon + 1) !== 32 ||
-        value.length !== end - colon - 2 ||
-        !text.startsWith(name, lineStart)
-      ) {
-        // Not as we write a field (lowercase name, one space, no trailing
-        // whitespace), as Envoy writes them: this line is written anew.
+      if (!isWrittenForm(text, lineStart, colon, end, name, value)) {
+        // Not as we write a field: this line is written anew.
         if (lineStart > runStart) fields += text.slice(runStart, lineStart);
         fields += `${name}: ${value}\r\n`;
         runStart = pos;
