@@ -59,32 +59,33 @@ export function isHopByHop(name: string): boolean {
   return fieldRole(name) === HOP_BY_HOP_FIELD;
 }
 
+const NONE: readonly string[] = [];
+
+/**
+ * The fields a Connection value names beside the connection's own options
+ * (close, keep-alive), lowercase: they are dropped with it.
+ */
+export function connectionFieldNames(connection: string): readonly string[] {
+  if (connection === 'keep-alive' || connection === 'close') return NONE;
+  const names: string[] = [];
+  for (const token of connection.split(',')) {
+    const name = token.trim().toLowerCase();
+    if (name !== '' && name !== 'close' && name !== 'keep-alive') names.push(name);
+  }
+  return names;
+}
+
 /** Deletes the fields that a Connection value names (rare: a delete here is fine); returns how many. */
 export function dropConnectionOptions(
   headers: IncomingHttpHeaders | OutgoingHttpHeaders,
   connection: string,
 ): number {
-  if (connection === 'keep-alive' || connection === 'close') return 0;
   let dropped = 0;
-  for (const token of connection.split(',')) {
-    const name = token.trim().toLowerCase();
-    if (name !== '' && name !== 'close' && name !== 'keep-alive' && Object.hasOwn(headers, name)) {
+  for (const name of connectionFieldNames(connection)) {
+    if (Object.hasOwn(headers, name)) {
       delete headers[name];
       dropped++;
     }
   }
   return dropped;
-}
-
-/**
- * Whether a Connection value (lowercase) names only the connection's own
- * options (close, keep-alive), not fields that must be dropped with it.
- */
-export function namesOnlyOptions(connection: string): boolean {
-  if (connection === 'keep-alive' || connection === 'close') return true;
-  for (const token of connection.split(',')) {
-    const name = token.trim();
-    if (name !== '' && name !== 'close' && name !== 'keep-alive') return false;
-  }
-  return true;
 }

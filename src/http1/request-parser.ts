@@ -9,7 +9,7 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { digits, isWrittenForm, tokenName, trimOws } from './field-text.js';
-import { fieldRole, MESSAGE_FIELD, namesOnlyOptions } from './hop-by-hop.js';
+import { connectionFieldNames, fieldRole, MESSAGE_FIELD } from './hop-by-hop.js';
 
 export interface RequestHead {
   method: string;
@@ -97,7 +97,7 @@ export function parseRequestHead(text: string, keepFields = false): RequestHead 
       const v = value.toLowerCase();
       if (v.includes('upgrade') || v.includes('http2-settings')) return undefined;
       close = v.includes('close');
-      if (!namesOnlyOptions(v)) exact = false;
+      if (connectionFieldNames(v).length > 0) exact = false;
     }
     headers[name] = value;
     if (
