@@ -77,13 +77,11 @@ export function writeDirect(socket: Socket, data: Buffer | string): boolean {
     s.writableCorked > 0 ||
     pending > 0
   ) {
-    const ok = typeof data === 'string' ? socket.write(data, 'latin1') : socket.write(data);
     // Behind a direct write the kernel has not taken: the caller waits for its 'drain'.
-    return ok && pending === 0;
+    return writeThrough(socket, data) && pending === 0;
   }
-  const isString = typeof data === 'string';
-  const write = isString ? handle.writeLatin1String : handle.writeBuffer;
-  if (typeof write !== 'function') return isString ? socket.write(data, 'latin1') : socket.write(data);
+  const write = typeof data === 'string' ? handle.writeLatin1String : handle.writeBuffer;
+  if (typeof write !== 'function') return writeThrough(socket, data);
   const req = new WRAP.WriteWrap();
   req.handle = handle;
   req.oncomplete = onComplete;
@@ -99,6 +97,10 @@ export function writeDirect(socket: Socket, data: Buffer | string): boolean {
   req.data = data;
   s[kPending] = (s[kPending] ?? 0) + 1;
   return false;
+}
+
+function writeThrough(socket: Socket, data: Buffer | string): boolean {
+  return typeof data === 'string' ? socket.write(data, 'latin1') : socket.write(data);
 }
 
 /** Called by the handle (`this` is the request) once the kernel took an async write. */

@@ -7,6 +7,7 @@
  * idle) is sent once more on a fresh one when its body can be replayed.
  */
 import { Buffer } from 'node:buffer';
+import type { IncomingHttpHeaders } from 'node:http';
 import net, { type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
@@ -218,16 +219,9 @@ class Connection {
     const { method, path, headers, body, fields } = r.opts;
     if (headers.host === undefined && fields === undefined) headers.host = this.pool.authority;
     const socket = this.socket;
+    const length = bodyLength(body, headers);
     let head: string;
     try {
-      const length =
-        body === null
-          ? null
-          : Buffer.isBuffer(body)
-            ? body.length
-            : headers['content-length'] === undefined
-              ? -1
-              : -2;
       head =
         fields === undefined
           ? requestHead(method, path, headers, length)
@@ -246,7 +240,7 @@ class Connection {
       return;
     }
     socket.write(head, 'latin1');
-    streamBody(this, r, body, headers['content-length'] === undefined);
+    streamBody(this, r, body, length === -1);
   }
 
   /** `onread` callback: `buf` is the shared read buffer, valid only during this call. */
@@ -370,6 +364,13 @@ function keepAliveDeadline(hint: string): number {
   }
   if (lastHintMs < 0) return 0;
   return performance.now() + lastHintMs - KEEP_ALIVE_MARGIN_MS;
+}
+
+/** requestHead's `bodyLength` for this body: its length, or how a stream is framed (-1 chunked, -2 its content-length). */
+function bodyLength(body: Buffer | Readable | null, headers: IncomingHttpHeaders): number | null {
+  if (body === null) return null;
+  if (Buffer.isBuffer(body)) return body.length;
+  return headers['content-length'] === undefined ? -1 : -2;
 }
 
 /** A streamed request body: chunked when its length is unknown, with backpressure both ways. */
