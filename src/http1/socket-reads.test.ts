@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import net, { type Socket } from 'node:net';
 import { test } from 'node:test';
+import { bytePattern } from '../../test/fixtures/byte-pattern.js';
 import { readInto, readIntoReadable, sharedReadsAvailable } from './socket-reads.js';
 
 /** A server whose one accepted socket `onSocket` sets up, and a client connected to it. */
@@ -24,12 +25,6 @@ function latch<T>(): { promise: Promise<T>; resolve: (v: T) => void } {
   return { promise, resolve };
 }
 
-function pattern(n: number, seed: number): Buffer {
-  const b = Buffer.allocUnsafe(n);
-  for (let i = 0; i < n; i++) b[i] = (i * 31 + seed) & 0xff;
-  return b;
-}
-
 test('on this Node, accepted sockets can read through the shared buffer', () => {
   // The gateway's and the unit's fronts rely on it; a Node without it falls back to 'data'.
   assert.equal(sharedReadsAvailable(), true);
@@ -45,7 +40,7 @@ test('every read reaches the callback as its own copy, in order; no data events;
     s.on('data', () => dataEvents++);
     s.on('end', () => ended.resolve());
   });
-  const sent = [pattern(100_000, 1), pattern(70_000, 2), pattern(3, 3)];
+  const sent = [bytePattern(100_000, 1), bytePattern(70_000, 2), bytePattern(3, 3)];
   for (const b of sent) client.write(b);
   client.end();
   await ended.promise;
@@ -104,8 +99,8 @@ test('readIntoReadable: bytes put back with unshift, then later reads, come out 
   s.unshift(head);
   s.on('data', (c: Buffer) => seen.push(c));
   s.resume();
-  client.end(pattern(200_000, 9));
+  client.end(bytePattern(200_000, 9));
   await ended.promise;
-  assert.ok(Buffer.concat(seen).equals(Buffer.concat([Buffer.from('head'), pattern(200_000, 9)])));
+  assert.ok(Buffer.concat(seen).equals(Buffer.concat([Buffer.from('head'), bytePattern(200_000, 9)])));
   server.close();
 });

@@ -3,6 +3,7 @@ import { Buffer } from 'node:buffer';
 import { once } from 'node:events';
 import net, { type Socket } from 'node:net';
 import { test } from 'node:test';
+import { bytePattern } from '../../test/fixtures/byte-pattern.js';
 import { directWritesAvailable, writeDirect } from './socket-writes.js';
 
 /** A connected pair on 127.0.0.1: `local` is the accepted socket we write to, `peer` the client. */
@@ -26,12 +27,6 @@ async function pair(): Promise<{ local: Socket; peer: Socket; close(): void }> {
   };
 }
 
-function pattern(n: number, seed: number): Buffer {
-  const b = Buffer.allocUnsafe(n);
-  for (let i = 0; i < n; i++) b[i] = (i * 31 + seed) & 0xff;
-  return b;
-}
-
 /** Everything `peer` receives until it has `n` bytes. */
 async function receive(peer: Socket, n: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
@@ -51,7 +46,11 @@ test('on this Node, writes can go straight to the handle', () => {
 
 test('direct writes, strings as latin1, mixed with socket.write: the same bytes in the same order', async () => {
   const { local, peer, close } = await pair();
-  const parts: (Buffer | string)[] = ['HTTP/1.1 200 OK\r\ncaf\u00e9: 1\r\n\r\n', pattern(5000, 1), 'tail'];
+  const parts: (Buffer | string)[] = [
+    'HTTP/1.1 200 OK\r\ncaf\u00e9: 1\r\n\r\n',
+    bytePattern(5000, 1),
+    'tail',
+  ];
   const expected = Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'latin1') : p)));
   const received = receive(peer, expected.length);
   assert.equal(writeDirect(local, parts[0]!), true);
@@ -65,7 +64,7 @@ test('a write the kernel cannot take at once: false, then drain; later writes qu
   const { local, peer, close } = await pair();
   peer.pause();
   // Bigger than the loopback socket buffers can hold: the kernel takes part of it.
-  const big = pattern(64 * 1024 * 1024, 2);
+  const big = bytePattern(64 * 1024 * 1024, 2);
   assert.equal(writeDirect(local, big), false);
   // Pending in the handle, not in the Writable: the direct path was taken.
   assert.equal(local.writableLength, 0);
@@ -103,7 +102,7 @@ test('writing to a connection the peer reset destroys the socket with the write 
   const failed = once(local, 'error');
   const deadline = Date.now() + 5000;
   while (!local.destroyed && Date.now() < deadline) {
-    writeDirect(local, pattern(1024, 3));
+    writeDirect(local, bytePattern(1024, 3));
     await new Promise((r) => setTimeout(r, 5));
   }
   const [err] = (await failed) as [NodeJS.ErrnoException];
