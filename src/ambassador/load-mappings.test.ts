@@ -168,6 +168,26 @@ test('valid Ambassador fields sdep does not route on are kept (extra) with a war
   );
 });
 
+test('host_rewrite is read for the gateway; a value that is not a host is refused at its path', () => {
+  const ok = parseMappingText(
+    'apiVersion: getambassador.io/v2\nkind: Mapping\nmetadata: {name: h}\nspec: {prefix: /a/, service: a:80, host_rewrite: "b.svc:8000"}',
+    'h.yaml',
+  );
+  assert.equal(ok.mappings[0]?.host_rewrite, 'b.svc:8000');
+  assert.equal(ok.mappings[0]?.extra, undefined);
+  assert.deepEqual(ok.diagnostics, []);
+  const bad = parseMappingText(
+    'apiVersion: getambassador.io/v2\nkind: Mapping\nmetadata: {name: h}\nspec: {prefix: /a/, service: a:80, host_rewrite: "b x"}',
+    'h.yaml',
+  );
+  assert.equal(bad.mappings.length, 0);
+  assert.deepEqual(
+    bad.diagnostics.map((d) => [d.code, d.severity, d.path]),
+    [['SDEP_MAPPING_FIELD_VALUE', 'error', 'spec.host_rewrite']],
+  );
+  assert.match(bad.diagnostics[0]?.message ?? '', /host name/);
+});
+
 test('duplicates, other kinds, unknown apiVersions, YAML errors and non-Ambassador resources', () => {
   const r = parseMappingText(
     [

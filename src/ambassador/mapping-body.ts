@@ -107,6 +107,7 @@ export function mappingBody(m: Mapping): Body {
   set('method', m.method);
   set('host', m.host);
   set('hostname', m.hostname);
+  set('host_rewrite', m.host_rewrite);
   set('headers', m.headers && sortedMap(m.headers));
   set('regex_headers', m.regex_headers && sortedMap(m.regex_headers));
   set('query_parameters', m.query_parameters && sortedMap(m.query_parameters));

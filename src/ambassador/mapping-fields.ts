@@ -60,7 +60,6 @@ export const OTHER_MAPPING_FIELDS = [
   'health_checks',
   'host_redirect',
   'host_regex',
-  'host_rewrite',
   'keepalive',
   'metadata_labels',
   'method_regex',
@@ -97,6 +96,7 @@ const IR_FIELDS: Record<string, Reader> = {
   method: str,
   host: str,
   hostname: str,
+  host_rewrite: hostValue,
   headers: (v, c) => strMap(v, c, true),
   regex_headers: (v, c) => strMap(v, c, false),
   query_parameters: (v, c) => strMap(v, c, true),
@@ -203,6 +203,15 @@ function wrongType(c: Cursor, want: string, v?: unknown): undefined {
 
 function str(v: unknown, c: Cursor): string | undefined {
   return typeof v === 'string' ? v : wrongType(c, 'a string', v);
+}
+
+/** A Host value: an authority's host[:port] characters, so it cannot split the upstream head. */
+const HOST_VALUE = /^[A-Za-z0-9._~!$&'()*+,;=%:[\]-]+$/;
+
+function hostValue(v: unknown, c: Cursor): string | undefined {
+  const s = str(v, c);
+  if (s === undefined || HOST_VALUE.test(s)) return s;
+  return c.error('SDEP_MAPPING_FIELD_VALUE', `must be a host name with an optional port, got ${describe(s)}`);
 }
 
 function bool(v: unknown, c: Cursor): boolean | undefined {

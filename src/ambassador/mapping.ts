@@ -42,6 +42,8 @@ export interface Mapping {
   method?: string;
   host?: string;
   hostname?: string;
+  /** The Host the upstream request carries instead of the client's. */
+  host_rewrite?: string;
   headers?: Record<string, string | boolean>;
   regex_headers?: Record<string, string>;
   query_parameters?: Record<string, string | boolean>;

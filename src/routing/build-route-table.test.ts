@@ -381,7 +381,7 @@ describe('diagnostics for bad Mappings', () => {
 });
 
 describe('group settings, targets and clusters', () => {
-  test('retry_policy comes from the last Mapping in name order; timeout and rewrite stay per Mapping', () => {
+  test('retry_policy comes from the last Mapping in name order; timeout, rewrite and host_rewrite stay per Mapping', () => {
     const t = buildRouteTable(
       [
         {
@@ -390,6 +390,7 @@ describe('group settings, targets and clusters', () => {
           service: 'b:1',
           retry_policy: { retry_on: '5xx', num_retries: 4 },
           timeout_ms: 9000,
+          host_rewrite: 'b.internal',
         },
         {
           name: 'a',
@@ -410,6 +411,8 @@ describe('group settings, targets and clusters', () => {
     assert.equal(a.timeoutMs, 3000);
     assert.equal(b.rewrite, '/');
     assert.equal(b.timeoutMs, 9000);
+    assert.equal(b.hostRewrite, 'b.internal');
+    assert.equal(a.hostRewrite, undefined);
   });
 
   test('clusters are shared by service + settings; breakers default to Envoy 1024/1024/1024/3', () => {

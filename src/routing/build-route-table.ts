@@ -202,6 +202,7 @@ function buildGroup(g: Group, clusters: ClusterRegistry, report: Report): Route 
       timeoutMs: m.timeout_ms ?? DEFAULT_TIMEOUT_MS,
     };
     if (m.idle_timeout_ms !== undefined) t.idleTimeoutMs = m.idle_timeout_ms;
+    if (m.host_rewrite !== undefined) t.hostRewrite = m.host_rewrite;
     return t;
   });
 

@@ -73,6 +73,7 @@ before(async () => {
     mapping('plain', '/p/', up.address),
     mapping('chunky', '/c/', chunky.address),
     mapping('raw', '/r/', rawAddress),
+    mapping('rehosted', '/hr/', rawAddress, { host_rewrite: 'backend.internal:8000' }),
   ]);
 });
 
@@ -294,4 +295,14 @@ test('request head: a field Connection names is dropped, a te other than trailer
     te.lines.join('|'),
   );
   assert.equal(te.names.filter((n) => n === 'host').length, 1, te.lines.join('|'));
+});
+
+test("host_rewrite: the upstream gets the Mapping's Host, once, in place of the client's", async () => {
+  const { lines, names } = await upstreamFields('GET /hr/plain HTTP/1.1\r\nHost: x\r\nx-kept: k\r\n\r\n');
+  assert.ok(lines.includes('host: backend.internal:8000'), lines.join('|'));
+  assert.equal(names.filter((n) => n === 'host').length, 1, lines.join('|'));
+  assert.ok(lines.includes('x-kept: k'), lines.join('|'));
+  // The client's Host still reaches a route without host_rewrite as it came.
+  const plain = await upstreamFields('GET /r/plain HTTP/1.1\r\nHost: x\r\n\r\n');
+  assert.ok(plain.lines.includes('host: x'), plain.lines.join('|'));
 });
