@@ -38,6 +38,7 @@ import {
   isRetriableStatus,
   MAX_REPLAY_BODY,
 } from './retry.js';
+import type { ShadowPair } from './shadow-compare.js';
 import { downstreamLines, toDownstreamHeaders, upstreamLines } from './upstream-headers.js';
 
 const kExchange = Symbol('sdep.exchange');
@@ -74,6 +75,8 @@ export class HttpExchange implements DispatchHandler, Deadline {
   private bodyLength = 0;
   private replayable = true;
   private mirror = false;
+  /** The shadow comparison watching this request, when sampled. */
+  private pair: ShadowPair | undefined;
 
   private endpoint: EndpointState | undefined;
   private controller: DispatchController | undefined;
@@ -145,7 +148,12 @@ export class HttpExchange implements DispatchHandler, Deadline {
     if (timeoutMs > 0) this.ctx.deadlines.add(this, timeoutMs, this.startedAt);
 
     const route = this.route;
-    this.mirror = route.mirror !== undefined && shouldMirror(route, this.ctx.random() * 100);
+    const mirror = route.mirror;
+    this.mirror = mirror !== undefined && shouldMirror(route, this.ctx.random() * 100);
+    const compare = this.ctx.shadowCompare;
+    if (this.mirror && compare !== undefined) {
+      this.pair = compare.tap(this.res, route.id, cluster.spec.name, mirror!.cluster, this.startedAt);
+    }
     if (!this.hasBody) {
       this.begin();
       return;
@@ -212,7 +220,10 @@ export class HttpExchange implements DispatchHandler, Deadline {
     }
     if (this.mirror && this.replayable) {
       const body = this.body;
+      // The mirror's timeout runs from now: after the body, when it was read apart from the head.
+      const now = this.hasBody && this.req.bufferedBody === undefined ? performance.now() : this.startedAt;
       sendMirror(
+        this.ctx,
         this.state,
         this.route,
         this.route.mirror!,
@@ -220,8 +231,9 @@ export class HttpExchange implements DispatchHandler, Deadline {
         this.url,
         this.headers,
         Buffer.isBuffer(body) ? body : null,
-        this.ctx.metrics,
         this.req.headerFields,
+        this.pair,
+        now,
       );
     }
     this.dispatchAttempt();

@@ -10,33 +10,39 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { DispatchController, DispatchHandler } from '../http1/dispatch.js';
 import { type MirrorSpec, type Route, rewritePath } from '../routing/index.js';
 import type { Cluster, EndpointState } from './cluster.js';
-import type { GatewayMetricsSink, ShadowOutcome, TableState } from './gateway-context.js';
-import { type ShadowPair, shadowPairFor } from './shadow-compare.js';
-import { toShadowHeaders, upstreamLines } from './upstream-headers.js';
+import type { Deadline, Deadlines, DueQueue } from './deadlines.js';
+import type { GatewayContext, GatewayMetricsSink, ShadowOutcome, TableState } from './gateway-context.js';
+import type { ShadowPair } from './shadow-compare.js';
+import { shadowLines, toShadowHeaders } from './upstream-headers.js';
 
-class MirrorRequest implements DispatchHandler {
+class MirrorRequest implements DispatchHandler, Deadline {
   private readonly cluster: Cluster;
   private readonly endpoint: EndpointState;
+  private readonly deadlines: Deadlines;
   private controller: DispatchController | undefined;
-  private timer: NodeJS.Timeout | undefined;
   private done = false;
   private timedOut = false;
   private status = 0;
   private readonly pair: ShadowPair | undefined;
   private readonly metrics: GatewayMetricsSink | undefined;
+  // Deadline (deadlines.ts): the mirror's timeout, on the exchanges' shared list.
+  dueAt = 0;
+  duePrev: Deadline | null = null;
+  dueNext: Deadline | null = null;
+  dueQueue: DueQueue | null = null;
 
   constructor(
     cluster: Cluster,
     endpoint: EndpointState,
-    timeoutMs: number,
+    deadlines: Deadlines,
     pair: ShadowPair | undefined,
     metrics: GatewayMetricsSink | undefined,
   ) {
     this.cluster = cluster;
     this.endpoint = endpoint;
+    this.deadlines = deadlines;
     this.pair = pair;
     this.metrics = metrics;
-    if (timeoutMs > 0) this.timer = setTimeout(onMirrorTimeout, timeoutMs, this);
   }
 
   onRequestStart(controller: DispatchController): void {
@@ -62,8 +68,7 @@ class MirrorRequest implements DispatchHandler {
     this.pair?.shadowEnd(false);
   }
 
-  timeout(): void {
-    this.timer = undefined;
+  onDue(): void {
     this.timedOut = true;
     this.controller?.abort(new Error('shadow request timeout'));
   }
@@ -72,22 +77,21 @@ class MirrorRequest implements DispatchHandler {
     if (this.done) return;
     this.done = true;
     this.metrics?.observeShadow?.(this.cluster.spec.name, outcome);
-    if (this.timer) clearTimeout(this.timer);
+    if (this.dueQueue !== null) this.deadlines.remove(this);
     this.endpoint.active--;
     this.cluster.breaker.endRequest();
     this.cluster.release();
   }
 }
 
-function onMirrorTimeout(m: MirrorRequest): void {
-  m.timeout();
-}
-
 /**
  * Sends the shadow copy if the mirror cluster has room and an endpoint; never
- * throws. `fields`: the client's header lines to pass on (RequestHead.fields).
+ * throws. `fields`: the client's header lines to pass on (RequestHead.fields);
+ * `pair`: the comparison watching this request, if sampled; `now`: a
+ * performance.now() reading from the exchange, where the timeout starts.
  */
 export function sendMirror(
+  ctx: GatewayContext,
   state: TableState,
   route: Route,
   mirror: MirrorSpec,
@@ -95,9 +99,11 @@ export function sendMirror(
   url: string,
   headers: IncomingHttpHeaders,
   body: Buffer | null,
-  metrics: GatewayMetricsSink | undefined,
   fields: string | undefined,
+  pair: ShadowPair | undefined,
+  now: number,
 ): void {
+  const metrics = ctx.metrics;
   const cluster = state.clusters.get(mirror.cluster);
   if (cluster === undefined || cluster.spec.http2) return;
   if (!cluster.breaker.tryStartRequest()) {
@@ -112,23 +118,28 @@ export function sendMirror(
   }
   cluster.acquire();
   st.active++;
-  const shadowHeaders = toShadowHeaders(headers);
   const path = rewritePath(url, route, mirror);
-  if (path !== url && shadowHeaders['x-envoy-original-path'] === undefined) {
-    shadowHeaders['x-envoy-original-path'] = url;
+  const pool = cluster.pool(st);
+  let lines: string | undefined;
+  let shadowHeaders = headers;
+  // Lines our pool writes as they are: the shared headers are then read for framing only.
+  if (fields !== undefined && pool.writesFields === true)
+    lines = shadowLines(headers, fields, url, path !== url);
+  if (lines === undefined) {
+    shadowHeaders = toShadowHeaders(headers);
+    if (path !== url && shadowHeaders['x-envoy-original-path'] === undefined) {
+      shadowHeaders['x-envoy-original-path'] = url;
+    }
   }
-  const lines = fields === undefined ? undefined : upstreamLines(shadowHeaders, fields);
-  const pair = shadowPairFor(headers);
   pair?.mirrorSent();
-  const handler = new MirrorRequest(cluster, st, mirror.timeoutMs, pair, metrics);
+  const handler = new MirrorRequest(cluster, st, ctx.deadlines, pair, metrics);
+  if (mirror.timeoutMs > 0) ctx.deadlines.add(handler, mirror.timeoutMs, now);
   try {
     // An uncompared shadow's response is read only to keep the connection: its headers are not needed.
-    cluster
-      .pool(st)
-      .dispatch(
-        { path, method, headers: shadowHeaders, body, framingHeadersOnly: pair === undefined, fields: lines },
-        handler,
-      );
+    pool.dispatch(
+      { path, method, headers: shadowHeaders, body, framingHeadersOnly: pair === undefined, fields: lines },
+      handler,
+    );
   } catch {
     handler.onResponseError();
   }

@@ -54,9 +54,6 @@ export function createRouterFilter(ctx: GatewayContext, proto: 'http' | 'https')
       proxyGrpc(ctx, req, res, route, target, cluster, method, path, headers);
       return;
     }
-    if (route.mirror !== undefined && ctx.shadowCompare !== undefined) {
-      ctx.shadowCompare.tap(res, headers, route.id, cluster.spec.name, route.mirror.cluster);
-    }
     new HttpExchange(
       ctx,
       state,

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { test } from 'node:test';
 import type { DownstreamResponse } from './downstream.js';
-import { openShadowPairs, ShadowComparer, type ShadowComparison, shadowPairFor } from './shadow-compare.js';
+import { ShadowComparer, type ShadowComparison } from './shadow-compare.js';
 
 /** Enough of a downstream response for the tap: records what was written, emits close on end. */
 function fakeResponse(): DownstreamResponse & { body: string; status: number } {
@@ -41,16 +41,18 @@ function fakeResponse(): DownstreamResponse & { body: string; status: number } {
 const json = { 'content-type': 'application/json' };
 const answer = (v: number) => JSON.stringify({ data: { tensor: { shape: [1, 1], values: [v] } } });
 
-test('the tap passes everything through and pairs the shadow by x-request-id', () => {
+test('the tap passes everything through and pairs main with the shadow fed to its pair', () => {
   let t = 0;
   const seen: ShadowComparison[] = [];
   const c = new ShadowComparer({ sink: { recordShadowComparison: (x) => seen.push(x) }, now: () => t });
   const res = fakeResponse();
-  const headers = { 'x-request-id': 'req-1' };
-  const pair = c.tap(res, headers, 'route', 'c_main', 'c_shadow')!;
+  const pair = c.tap(res, 'route', 'c_main', 'c_shadow')!;
   assert.ok(pair);
-  assert.equal(shadowPairFor({ 'x-request-id': 'req-1' }), pair, 'mirror.ts finds it by request id');
-  assert.equal(c.tap(fakeResponse(), headers, 'route', 'c_main', 'c_shadow'), undefined, 'one pair per id');
+  // Another request at the same time (even one with the same x-request-id) has its own pair.
+  const other = c.tap(fakeResponse(), 'route', 'c_main', 'c_shadow');
+  assert.ok(other !== undefined && other !== pair);
+  other.drop();
+  assert.equal(c.open.size, 1);
   pair.mirrorSent();
   t = 2;
   res.writeHead(200, json);
@@ -71,36 +73,39 @@ test('the tap passes everything through and pairs the shadow by x-request-id', (
     mainSeconds: 0.002,
     shadowSeconds: 0.005,
   });
-  assert.equal(openShadowPairs(), 0);
+  assert.equal(c.open.size, 0);
 });
 
 test('no copy sent (not sampled, breaker full): the pair is dropped when main ends', () => {
   const seen: ShadowComparison[] = [];
   const c = new ShadowComparer({ sink: { recordShadowComparison: (x) => seen.push(x) } });
   const res = fakeResponse();
-  c.tap(res, { 'x-request-id': 'req-2' }, 'r', 'a', 'b');
-  assert.equal(openShadowPairs(), 1);
+  c.tap(res, 'r', 'a', 'b');
+  assert.equal(c.open.size, 1);
   res.writeHead(200, json);
   res.end(answer(1));
-  assert.equal(openShadowPairs(), 0);
+  assert.equal(c.open.size, 0);
   assert.equal(seen.length, 0);
-  assert.equal(c.tap(fakeResponse(), {}, 'r', 'a', 'b'), undefined, 'no request id, no pair');
 });
 
 test('at most maxPerSecond requests are sampled a second; stale pairs make room when full', () => {
   let t = 0;
   const c = new ShadowComparer({ sink: { recordShadowComparison() {} }, maxPerSecond: 3, now: () => t });
-  const taps = Array.from({ length: 5 }, (_, i) =>
-    c.tap(fakeResponse(), { 'x-request-id': `b-${i}` }, 'r', 'a', 'b'),
-  );
+  const taps = Array.from({ length: 5 }, () => c.tap(fakeResponse(), 'r', 'a', 'b'));
   assert.deepEqual(
     taps.map((p) => p !== undefined),
     [true, true, true, false, false],
   );
   t = 1000;
-  assert.ok(c.tap(fakeResponse(), { 'x-request-id': 'b-5' }, 'r', 'a', 'b'), 'refilled after a second');
-  for (const p of taps) p?.drop();
-  shadowPairFor({ 'x-request-id': 'b-5' })?.drop();
+  const refilled = c.tap(fakeResponse(), 'r', 'a', 'b');
+  assert.ok(refilled, 'refilled after a second');
+  const rest = [c.tap(fakeResponse(), 'r', 'a', 'b'), c.tap(fakeResponse(), 'r', 'a', 'b')];
+  assert.equal(c.tap(fakeResponse(), 'r', 'a', 'b'), undefined, 'the refill is spent');
+  // A clock reading the caller passes counts instead of the comparer's own clock (still at 1000).
+  const later = c.tap(fakeResponse(), 'r', 'a', 'b', 2000);
+  assert.ok(later, 'refilled by the reading given');
+  for (const p of [...taps, refilled, ...rest, later]) p?.drop();
+  assert.equal(c.open.size, 0);
 
   const small = new ShadowComparer({
     sink: { recordShadowComparison() {} },
@@ -108,13 +113,13 @@ test('at most maxPerSecond requests are sampled a second; stale pairs make room 
     staleMs: 50,
     now: () => t,
   });
-  const first = small.tap(fakeResponse(), { 'x-request-id': 's-1' }, 'r', 'a', 'b');
+  const first = small.tap(fakeResponse(), 'r', 'a', 'b');
   assert.ok(first);
-  assert.equal(small.tap(fakeResponse(), { 'x-request-id': 's-2' }, 'r', 'a', 'b'), undefined, 'full');
+  assert.equal(small.tap(fakeResponse(), 'r', 'a', 'b'), undefined, 'full');
   t += 100;
-  const second = small.tap(fakeResponse(), { 'x-request-id': 's-2' }, 'r', 'a', 'b');
+  const second = small.tap(fakeResponse(), 'r', 'a', 'b');
   assert.ok(second, 'the stale pair was evicted');
-  assert.equal(shadowPairFor({ 'x-request-id': 's-1' }), undefined);
+  assert.deepEqual([...small.open], [second]);
   second.drop();
-  assert.equal(openShadowPairs(), 0);
+  assert.equal(small.open.size, 0);
 });

@@ -1,7 +1,7 @@
 /**
  * Shadow vs main: for a request on a route with a shadow, capture the main
- * response (as the client receives it) and the mirror's response, paired by
- * x-request-id, and once both are in, compare the predictions
+ * response (as the client receives it) and the mirror's response, and once
+ * both are in, compare the predictions
  * (protocol/compare-predictions) and report agreement and both latencies.
  *
  * Bounded and out of the way: at most `maxPerSecond` requests a second are
@@ -14,9 +14,10 @@
  * chunks are copied as they pass, and the comparison runs after the later of
  * the two responses has finished.
  *
- * The router filter taps the main response (`ShadowComparer.tap`); mirror.ts
- * finds the pair with `shadowPairFor(headers)` and feeds it the shadow's
- * response. Pairs live in one map per process, keyed by request id.
+ * The exchange taps the main response (`ShadowComparer.tap`) when it will
+ * mirror the request, and hands the pair to mirror.ts, which feeds it the
+ * shadow's response. A request that is not sampled costs one comparison of
+ * the token count (and a clock reading the caller already has).
  */
 import { Buffer } from 'node:buffer';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
@@ -94,11 +95,7 @@ class Side {
   }
 }
 
-/** Open pairs, by request id (one map per process; request ids are unique). */
-const open = new Map<string, ShadowPair>();
-
 export class ShadowPair {
-  readonly id: string;
   readonly route: string;
   readonly mainCluster: string;
   readonly shadowCluster: string;
@@ -112,14 +109,12 @@ export class ShadowPair {
 
   constructor(
     comparer: ShadowComparer,
-    id: string,
     route: string,
     mainCluster: string,
     shadowCluster: string,
     now: number,
   ) {
     this.comparer = comparer;
-    this.id = id;
     this.route = route;
     this.mainCluster = mainCluster;
     this.shadowCluster = shadowCluster;
@@ -155,7 +150,7 @@ export class ShadowPair {
 
   drop(): void {
     this.done = true;
-    if (open.get(this.id) === this) open.delete(this.id);
+    this.comparer.open.delete(this);
   }
 
   private settle(): void {
@@ -182,6 +177,8 @@ export class ShadowComparer {
   readonly tolerance: Tolerance;
   readonly now: () => number;
   readonly maxPerSecond: number;
+  /** Pairs open now, oldest first. */
+  readonly open = new Set<ShadowPair>();
   private readonly sink: ShadowCompareSink;
   private tokens: number;
   private refilledAt: number;
@@ -211,28 +208,26 @@ export class ShadowComparer {
   }
 
   /**
-   * Router filter, for a route with a shadow: watch the main response.
-   * `headers` are the upstream headers (they carry the x-request-id the
-   * shadow copy gets too). Returns the pair, or undefined when not tracked.
+   * The exchange, for a request it will mirror: watch the main response.
+   * `now`: the caller's performance.now() reading, if it has one. Returns
+   * the pair for mirror.ts, or undefined when the request is not sampled.
    */
   tap(
     res: DownstreamResponse,
-    headers: IncomingHttpHeaders,
     route: string,
     mainCluster: string,
     shadowCluster: string,
+    now: number = this.now(),
   ): ShadowPair | undefined {
-    const id = headers['x-request-id'];
-    if (typeof id !== 'string' || open.has(id)) return undefined;
-    const now = this.now();
     if (!this.take(now)) return undefined;
+    const open = this.open;
     if (open.size >= this.maxOpen) {
       const oldest = open.values().next().value as ShadowPair;
       if (now - oldest.openedAt < this.staleMs) return undefined;
       oldest.drop();
     }
-    const pair = new ShadowPair(this, id, route, mainCluster, shadowCluster, now);
-    open.set(id, pair);
+    const pair = new ShadowPair(this, route, mainCluster, shadowCluster, now);
+    open.add(pair);
     const max = this.maxBodyBytes;
     const writeHead = res.writeHead;
     const write = res.write;
@@ -282,15 +277,4 @@ export class ShadowComparer {
       shadowSeconds: Math.max(0, shadow.endedAt - pair.sentAt) / 1000,
     });
   }
-}
-
-/** mirror.ts: the pair watching this request, if its shadow response is to be compared. */
-export function shadowPairFor(headers: IncomingHttpHeaders): ShadowPair | undefined {
-  const id = headers['x-request-id'];
-  return typeof id === 'string' ? open.get(id) : undefined;
-}
-
-/** Pairs open now (tests). */
-export function openShadowPairs(): number {
-  return open.size;
 }

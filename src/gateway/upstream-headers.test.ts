@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import {
   downstreamLines,
   shadowHost,
+  shadowLines,
   toDownstreamHeaders,
   toShadowHeaders,
   toUpstreamHeaders,
@@ -78,6 +79,9 @@ test('shadow host: -shadow before any port', () => {
   assert.equal(shadowHost('model.ns'), 'model.ns-shadow');
   assert.equal(shadowHost('127.0.0.1:8003'), '127.0.0.1-shadow:8003');
   assert.equal(shadowHost('[::1]:80'), '[::1]-shadow:80');
+  assert.equal(shadowHost('[::1]'), '[::1]-shadow');
+  assert.equal(shadowHost('h:'), 'h:-shadow', 'no port digits: not a port');
+  assert.equal(shadowHost('h:8a'), 'h:8a-shadow');
   const original = { host: 'gw:1', 'x-a': '1' };
   const copy = toShadowHeaders(original);
   assert.equal(copy.host, 'gw-shadow:1');
@@ -100,4 +104,23 @@ test('upstreamLines: Host first, the passed-on lines, then the forwarding fields
   // A rewritten Host that would split the head: the object path, which refuses it.
   const bad = toUpstreamHeaders({ host: 'h' }, { ...info, hostRewrite: 'a\r\nx: y' });
   assert.equal(upstreamLines(bad, ''), undefined);
+});
+
+test("shadowLines: the -shadow Host and the mirror's original path, the shared headers untouched", () => {
+  const h = toUpstreamHeaders({ host: 'gw:1', 'x-request-id': 'id' }, info);
+  const before = { ...h };
+  assert.equal(
+    shadowLines(h, 'accept: */*\r\n', '/seldon/ns/m/p', true),
+    'host: gw-shadow:1\r\naccept: */*\r\nx-request-id: id\r\nx-forwarded-for: 127.0.0.1\r\n' +
+      'x-forwarded-proto: http\r\nx-envoy-original-path: /seldon/ns/m/p\r\n',
+  );
+  assert.equal(
+    shadowLines(h, '', '/p', false),
+    'host: gw-shadow:1\r\nx-request-id: id\r\nx-forwarded-for: 127.0.0.1\r\nx-forwarded-proto: http\r\n',
+  );
+  // The main request's rewrite already recorded the path: said once, as it was.
+  const rewritten = toUpstreamHeaders({ host: 'gw' }, { ...info, originalPath: '/a/b' });
+  assert.match(shadowLines(rewritten, '', '/a/b', true) ?? '', /x-envoy-original-path: \/a\/b\r\n$/);
+  assert.deepEqual(h, before);
+  assert.equal(shadowLines({}, '', '/p', false), undefined, 'no Host: the object path');
 });

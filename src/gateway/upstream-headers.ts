@@ -58,7 +58,36 @@ export function toUpstreamHeaders(headers: IncomingHttpHeaders, info: ForwardInf
  * read) would split the head.
  */
 export function upstreamLines(headers: IncomingHttpHeaders, fields: string): string | undefined {
+  return linesWith(headers.host, one(headers['x-envoy-original-path']), headers, fields);
+}
+
+/**
+ * upstreamLines for the mirror's copy: Host with `-shadow`, and the
+ * original path when the mirror's rewrite changed it (`rewritten`), without
+ * a copy of the headers (toShadowHeaders).
+ */
+export function shadowLines(
+  headers: IncomingHttpHeaders,
+  fields: string,
+  url: string,
+  rewritten: boolean,
+): string | undefined {
   const host = headers.host;
+  const original = one(headers['x-envoy-original-path']) ?? (rewritten ? url : undefined);
+  return linesWith(host === undefined ? undefined : shadowHost(host), original, headers, fields);
+}
+
+/** A field's value as one line (a repeated field's values joined, as they combine). */
+function one(v: string | string[] | undefined): string | undefined {
+  return typeof v === 'string' || v === undefined ? v : v.join(', ');
+}
+
+function linesWith(
+  host: string | undefined,
+  original: string | undefined,
+  headers: IncomingHttpHeaders,
+  fields: string,
+): string | undefined {
   if (host === undefined || hasInvalidValueChar(host)) return undefined;
   // Named reads, not a loop over the names: a keyed read of these objects is a hash lookup each.
   let out = `host: ${host}\r\n${fields}`;
@@ -68,7 +97,6 @@ export function upstreamLines(headers: IncomingHttpHeaders, fields: string): str
   if (xff !== undefined) out += `x-forwarded-for: ${xff}\r\n`;
   const proto = headers['x-forwarded-proto'];
   if (proto !== undefined) out += `x-forwarded-proto: ${proto}\r\n`;
-  const original = headers['x-envoy-original-path'];
   if (original !== undefined) out += `x-envoy-original-path: ${original}\r\n`;
   return out;
 }
@@ -125,8 +153,18 @@ export function toH2RequestHeaders(
 /** Envoy appends `-shadow` to the host name, before any port. */
 export function shadowHost(host: string): string {
   const colon = host.lastIndexOf(':');
-  if (colon > 0 && host.indexOf(']') < colon && /^\d+$/.test(host.slice(colon + 1))) {
+  if (colon > 0 && host.indexOf(']') < colon && isPort(host, colon + 1)) {
     return `${host.slice(0, colon)}-shadow${host.slice(colon)}`;
   }
   return `${host}-shadow`;
+}
+
+/** Digits only, at least one, from `start` to the end. */
+function isPort(s: string, start: number): boolean {
+  if (start >= s.length) return false;
+  for (let i = start; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }

@@ -45,13 +45,16 @@ export interface DispatchOptions {
   framingHeadersOnly?: boolean;
   /**
    * `headers` written out already: the head's field lines, Host included,
-   * without framing ones. Ours writes these instead of `headers` (which say
-   * the same); undici ignores them.
+   * without framing ones. Ours writes these instead of `headers`, and then
+   * reads `headers` for a kept content-length only (writesFields); undici
+   * ignores them.
    */
   fields?: string;
 }
 
 export interface UpstreamDispatcher {
+  /** Writes DispatchOptions.fields when given, so `headers` need not say the same (ours). */
+  readonly writesFields?: boolean;
   dispatch(options: DispatchOptions, handler: DispatchHandler): boolean;
   /** Finishes what is in flight, then closes. */
   close(): Promise<void>;

@@ -416,6 +416,7 @@ function streamBody(conn: Connection, r: UpstreamRequest, body: Readable, chunke
 }
 
 export class UpstreamPool implements UpstreamDispatcher {
+  readonly writesFields = true;
   readonly authority: string;
   private readonly o: UpstreamPoolOptions;
   private readonly idle: Connection[] = [];

@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { ShadowComparer, type ShadowComparison } from '../../src/gateway/index.js';
-import { openShadowPairs } from '../../src/gateway/shadow-compare.js';
 import {
   createGatewayMetrics,
   createRegistry,
@@ -46,7 +45,7 @@ async function withComparer(
   mainH: Parameters<typeof startUpstream>[1],
   shadowH: Parameters<typeof startUpstream>[1],
   opts: Partial<ConstructorParameters<typeof ShadowComparer>[0]> = {},
-): Promise<{ g: RunningGateway; seen: ShadowComparison[] }> {
+): Promise<{ g: RunningGateway; seen: ShadowComparison[]; compare: ShadowComparer }> {
   const seen: ShadowComparison[] = [];
   const main = await upstream('main', mainH);
   const shadow = await upstream('shadow', shadowH);
@@ -63,13 +62,13 @@ async function withComparer(
     { shadowCompare },
   );
   closers.push(() => g.close());
-  return { g, seen };
+  return { g, seen, compare: shadowCompare };
 }
 
 const sent = (body: string) => Number((JSON.parse(body) as { v: number }).v);
 
 test('agree / same class / disagree are told apart per request', async () => {
-  const { g, seen } = await withComparer(
+  const { g, seen, compare } = await withComparer(
     (_s, res) => answer(res, [0.2, 0.8]),
     (s, res) => {
       const i = sent(s.body) % 3;
@@ -89,7 +88,7 @@ test('agree / same class / disagree are told apart per request', async () => {
   assert.match(c.mainCluster, /cluster_127_0_0_1_/);
   assert.notEqual(c.mainCluster, c.shadowCluster);
   assert.ok(c.mainSeconds >= 0 && c.shadowSeconds >= 0);
-  assert.equal(openShadowPairs(), 0, 'nothing stays open');
+  assert.equal(compare.open.size, 0, 'nothing stays open');
 });
 
 test('errors on either side are counted as such, not as disagreement', async () => {
@@ -135,13 +134,14 @@ test('a slow shadow does not hold the client; the pair is reported when the shad
 });
 
 test('at most maxOpen requests are tracked at once; routes without a shadow are not tapped', async () => {
-  const { g, seen } = await withComparer(
+  const { g, seen, compare } = await withComparer(
     (_s, res) => answer(res, [0.9]),
     (_s, res) => {
       setTimeout(() => answer(res, [0.9]), 300);
     },
     { maxOpen: 2 },
   );
+  const openShadowPairs = () => compare.open.size;
   await runConcurrent(6, 6, (i) => request(g.base, '/m/p', { body: JSON.stringify({ v: i }) }));
   assert.ok(openShadowPairs() <= 2);
   assert.ok(await waitFor(() => openShadowPairs() === 0, 3000));

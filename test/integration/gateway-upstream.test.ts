@@ -237,6 +237,32 @@ test('shadow errors never reach the client, and each shadow copy is counted by o
   );
 });
 
+test("a shadow slower than its Mapping's timeout_ms is cut: counted as timeout, the client unaffected", async () => {
+  const main = await upstream('main3');
+  const stuck = await upstream('stuck-shadow', () => {
+    // never answers
+  });
+  const shadows: string[] = [];
+  const metrics = {
+    observeRequest() {},
+    observeShadow: (_cluster: string, outcome: string) => shadows.push(outcome),
+  };
+  const g = await gateway(
+    [
+      mapping('main', '/sht/', main.address),
+      mapping('mirror', '/sht/', stuck.address, { shadow: true, timeout_ms: 150 }),
+    ],
+    { metrics },
+  );
+  const t0 = performance.now();
+  for (let i = 0; i < 2; i++) assert.equal((await request(g.base, '/sht/x', { body: 'x' })).status, 200);
+  assert.ok(await waitFor(() => shadows.length === 2, 3000), shadows.join(', '));
+  const took = performance.now() - t0;
+  assert.deepEqual(shadows, ['timeout', 'timeout']);
+  assert.ok(took >= 150, `cut after ${took.toFixed(0)} ms`);
+  assert.ok(await waitFor(() => stuck.seen.length === 2), 'both copies reached the shadow');
+});
+
 test('a request whose headers and body arrive in separate TCP writes is proxied whole', async () => {
   const echo = await upstream('echo', (s, res) => res.end(s.body));
   const g = await gateway([mapping('m', '/e/', echo.address)]);
