@@ -7,8 +7,7 @@
 import { Buffer } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ChunkedDecoder, FramingError } from './chunked.js';
-import { digits, isWrittenForm, tokenName, trimOws } from './field-text.js';
-import { hasInvalidValueChar } from './header-lines.js';
+import { digits, hasSplittingChar, isWrittenForm, tokenName, trimOws } from './field-text.js';
 import { dropConnectionOptions, isHopByHop } from './hop-by-hop.js';
 
 export { FramingError };
@@ -193,9 +192,10 @@ export class ResponseParser {
       // Token characters only: a lone CR or LF in a name would split the head we write downstream.
       const name = tokenName(text, pos, colon);
       if (name === undefined) throw new FramingError('bad header name');
-      const value = trimOws(text, colon + 1, end);
       // The same in a value, or a NUL.
-      if (hasInvalidValueChar(value)) throw new FramingError(`control character in header ${name}`);
+      if (hasSplittingChar(text, colon + 1, end))
+        throw new FramingError(`control character in header ${name}`);
+      const value = trimOws(text, colon + 1, end);
       const lineStart = pos;
       pos = end + 2;
       if (name === 'content-length') {
