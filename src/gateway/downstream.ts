@@ -7,6 +7,7 @@ import type { Buffer } from 'node:buffer';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import type { ServerHttp2Stream } from 'node:http2';
 import type { Readable } from 'node:stream';
+import type { CloseWatcher } from '../http1/downstream-response.js';
 
 export interface DownstreamRequest extends Readable {
   readonly method?: string | undefined;
@@ -29,6 +30,11 @@ export interface DownstreamResponse {
   writeHead(status: number, headers?: OutgoingHttpHeaders): unknown;
   /** sdep's HTTP/1.1 responses only: an upstream head passed on as lines (H1Response). */
   writeHeadForwarded?(status: number, headers: IncomingHttpHeaders, fields: string, added: string): boolean;
+  /**
+   * sdep's HTTP/1.1 responses only: `watcher` is told where 'close' is
+   * emitted, ahead of its listeners, without an EventEmitter entry per request.
+   */
+  watchClose?(watcher: CloseWatcher): void;
   write(chunk: Buffer): boolean;
   end(chunk?: string | Buffer): unknown;
   addTrailers(headers: OutgoingHttpHeaders): void;

@@ -7,7 +7,6 @@
  */
 import { Buffer } from 'node:buffer';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import { performance } from 'node:perf_hooks';
 import { PassThrough, type Readable } from 'node:stream';
 import type { SdepError } from '../core/sdep-error.js';
 import {
@@ -16,6 +15,7 @@ import {
   type DispatchOptions,
   UpstreamCodes,
 } from '../http1/dispatch.js';
+import { readClock } from '../http1/read-clock.js';
 import { type Route, shouldMirror, type WeightedTarget } from '../routing/index.js';
 import type { Cluster, EndpointState } from './cluster.js';
 import type { Deadline, DueQueue } from './deadlines.js';
@@ -127,7 +127,7 @@ export class HttpExchange implements DispatchHandler, Deadline {
     this.headers = headers;
     const fields = req.headerFields;
     this.fields = fields === undefined ? undefined : upstreamLines(headers, fields);
-    this.startedAt = performance.now();
+    this.startedAt = readClock();
   }
 
   start(): void {
@@ -142,8 +142,12 @@ export class HttpExchange implements DispatchHandler, Deadline {
     }
     cluster.acquire();
     this.ctx.inflight++;
-    (this.res as Tagged)[kExchange] = this;
-    this.res.on('close', onDownstreamClose);
+    const res = this.res;
+    if (res.watchClose !== undefined) res.watchClose(this);
+    else {
+      (res as Tagged)[kExchange] = this;
+      res.on('close', onDownstreamClose);
+    }
     const timeoutMs = this.target.timeoutMs;
     if (timeoutMs > 0) this.ctx.deadlines.add(this, timeoutMs, this.startedAt);
 
@@ -221,7 +225,7 @@ export class HttpExchange implements DispatchHandler, Deadline {
     if (this.mirror && this.replayable) {
       const body = this.body;
       // The mirror's timeout runs from now: after the body, when it was read apart from the head.
-      const now = this.hasBody && this.req.bufferedBody === undefined ? performance.now() : this.startedAt;
+      const now = this.hasBody && this.req.bufferedBody === undefined ? readClock() : this.startedAt;
       sendMirror(
         this.ctx,
         this.state,
@@ -252,7 +256,7 @@ export class HttpExchange implements DispatchHandler, Deadline {
     this.nextHoldsRetry = false;
     this.discard = false;
     this.controller = undefined;
-    this.upstreamStart = performance.now();
+    this.upstreamStart = readClock();
     try {
       const opts: DispatchOptions = {
         path: this.path,
@@ -299,7 +303,7 @@ export class HttpExchange implements DispatchHandler, Deadline {
       return;
     }
     this.status = statusCode;
-    const serviceTime = Math.round(performance.now() - this.upstreamStart);
+    const serviceTime = Math.round(readClock() - this.upstreamStart);
     const res = this.res;
     if (fields !== undefined && res.writeHeadForwarded !== undefined) {
       const added = downstreamLines(headers, serviceTime);
@@ -465,7 +469,7 @@ export class HttpExchange implements DispatchHandler, Deadline {
       this.cluster.spec.name,
       this.status,
       this.flag,
-      (performance.now() - this.startedAt) / 1000,
+      (readClock() - this.startedAt) / 1000,
     );
   }
 }

@@ -9,9 +9,9 @@
  */
 import { Buffer } from 'node:buffer';
 import type { Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { H1Request } from './downstream-request.js';
 import { H1Response, type ResponseOwner } from './downstream-response.js';
+import { readClock } from './read-clock.js';
 import { FAST_MAX_HEAD_BYTES, parseRequestHead } from './request-parser.js';
 import { readInto, readIntoReadable } from './socket-reads.js';
 
@@ -58,7 +58,7 @@ export class H1Connection implements ResponseOwner {
   private req: H1Request | null = null;
   private res: H1Response | null = null;
   phase = Phase.Head;
-  /** When the current phase began (performance.now()). */
+  /** When the current phase began (readClock()). */
   since: number;
   /** When the current request's first byte came. */
   requestStart: number;
@@ -74,7 +74,7 @@ export class H1Connection implements ResponseOwner {
   constructor(socket: Socket, host: ConnectionHost) {
     this.socket = socket;
     this.host = host;
-    this.since = performance.now();
+    this.since = readClock();
     this.requestStart = this.since;
     (socket as Tagged)[kConn] = this;
     this.sharedReads = readInto(socket, (chunk) => this.data(chunk));
@@ -194,7 +194,7 @@ export class H1Connection implements ResponseOwner {
 
   private enter(phase: Phase): void {
     this.phase = phase;
-    this.since = performance.now();
+    this.since = readClock();
   }
 
   /** A request's first bytes: the header and request clocks start. */

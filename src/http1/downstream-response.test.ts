@@ -102,3 +102,24 @@ test('a forwarded head without a length goes chunked; a 204 with a length is lef
   empty.end();
   assert.doesNotMatch(n.wire(), /content-length/);
 });
+
+test('close: the watcher is told once, ahead of the listeners; finish and close are emitted when listened for', () => {
+  const order: string[] = [];
+  const res = new H1Response(owner(), 'GET');
+  res.watchClose({ downstreamClosed: () => order.push('watcher') });
+  res.on('finish', () => order.push('finish'));
+  res.on('close', () => order.push('close'));
+  res.end('x');
+  res.connectionClosed();
+  assert.deepEqual(order, ['finish', 'watcher', 'close']);
+
+  // Cut short: the watcher hears of it once, however often the connection reports it.
+  const cut: string[] = [];
+  const early = new H1Response(owner(), 'GET');
+  early.watchClose({ downstreamClosed: () => cut.push('watcher') });
+  early.once('close', () => cut.push('close'));
+  early.connectionClosed();
+  early.connectionClosed();
+  assert.deepEqual(cut, ['watcher', 'close']);
+  assert.equal(early.destroyed, true);
+});

@@ -71,6 +71,11 @@ function hasUpper(s: string): boolean {
   return false;
 }
 
+/** Told once that a response closed (finished or cut short). */
+export interface CloseWatcher {
+  downstreamClosed(): void;
+}
+
 export class H1Response extends EventEmitter {
   headersSent = false;
   writableEnded = false;
@@ -89,6 +94,7 @@ export class H1Response extends EventEmitter {
   waitingDrain = false;
   /** The handler asked for the connection to close after this response. */
   closeAfter = false;
+  private closeWatcher: CloseWatcher | undefined;
 
   /** Everything is handed to the socket once end() returns (node: flushed to the OS). */
   get writableFinished(): boolean {
@@ -201,8 +207,9 @@ export class H1Response extends EventEmitter {
     if (cork) socket.uncork();
     this.writableEnded = true;
     this.owner.responseEnded(this);
-    this.emit('finish');
-    this.emit('close');
+    // Most responses have no listeners: an emit that finds none still costs.
+    if (this.listenerCount('finish') > 0) this.emit('finish');
+    this.closed();
     return this;
   }
 
@@ -221,7 +228,20 @@ export class H1Response extends EventEmitter {
   connectionClosed(): void {
     if (this.writableEnded) return;
     this.destroyed = true;
-    this.emit('close');
+    this.closed();
+  }
+
+  watchClose(watcher: CloseWatcher): void {
+    this.closeWatcher = watcher;
+  }
+
+  private closed(): void {
+    const w = this.closeWatcher;
+    if (w !== undefined) {
+      this.closeWatcher = undefined;
+      w.downstreamClosed();
+    }
+    if (this.listenerCount('close') > 0) this.emit('close');
   }
 
   drained(): void {

@@ -10,6 +10,7 @@
  */
 import { Buffer } from 'node:buffer';
 import { Socket } from 'node:net';
+import { inReadCallback } from './read-clock.js';
 
 /** Shared by every socket: each read is copied out before the next can land. */
 const SHARED = Buffer.allocUnsafe(64 * 1024);
@@ -59,7 +60,7 @@ export function readInto(socket: Socket, onChunk: (chunk: Buffer) => void): bool
   const fields = socket as unknown as Record<symbol, unknown>;
   fields[FIELDS.buffer] = SHARED;
   fields[FIELDS.callback] = ((nread: number, buf: Buffer) => {
-    onChunk(copyOut(buf, nread));
+    inReadCallback(deliver, onChunk, copyOut(buf, nread));
     return undefined;
   }) satisfies ReadCallback;
   handle.useUserBuffer(SHARED);
@@ -85,7 +86,12 @@ export function sharedReadsAvailable(): boolean {
   return FIELDS !== undefined;
 }
 
-function copyOut(buf: Buffer, nread: number): Buffer {
+function deliver(onChunk: (chunk: Buffer) => void, chunk: Buffer): void {
+  onChunk(chunk);
+}
+
+/** The first `nread` bytes of a shared read buffer, in a Buffer of their own. */
+export function copyOut(buf: Buffer, nread: number): Buffer {
   // allocUnsafe takes small sizes from node's pool: cheaper than the 64 KiB allocation it replaces.
   const chunk = Buffer.allocUnsafe(nread);
   buf.copy(chunk, 0, 0, nread);

@@ -9,7 +9,6 @@
 import { Buffer } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
 import net, { type Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import type { Readable } from 'node:stream';
 import { LAST_CHUNK, writeChunk } from './chunked.js';
 import {
@@ -21,8 +20,10 @@ import {
   upstreamError,
 } from './dispatch.js';
 import { withHead } from './header-lines.js';
+import { inReadCallback, readClock } from './read-clock.js';
 import { requestHead, requestHeadFromLines } from './request-writer.js';
 import { FramingError, type ResponseHead, ResponseParser, type ResponseSink } from './response-parser.js';
+import { copyOut } from './socket-reads.js';
 import { writeDirect } from './socket-writes.js';
 
 export interface UpstreamPoolOptions {
@@ -165,7 +166,7 @@ class Connection {
   reused = false;
   destroyed = false;
   idleSince = 0;
-  /** performance.now() after which the upstream may close it (from its Keep-Alive hint); 0: unknown. */
+  /** readClock() after which the upstream may close it (from its Keep-Alive hint); 0: unknown. */
   expiresAt = 0;
   private connectTimer: NodeJS.Timeout | undefined;
 
@@ -246,7 +247,7 @@ class Connection {
   /** `onread` callback: `buf` is the shared read buffer, valid only during this call. */
   onRead(n: number, buf: Buffer): boolean {
     // A copy: the response bytes may be written downstream asynchronously.
-    this.onData(Buffer.from(buf.subarray(0, n)));
+    inReadCallback(deliver, this, copyOut(buf, n));
     return true;
   }
 
@@ -363,7 +364,11 @@ function keepAliveDeadline(hint: string): number {
     lastHintMs = m === null ? -1 : Number(m[1]) * 1000;
   }
   if (lastHintMs < 0) return 0;
-  return performance.now() + lastHintMs - KEEP_ALIVE_MARGIN_MS;
+  return readClock() + lastHintMs - KEEP_ALIVE_MARGIN_MS;
+}
+
+function deliver(conn: Connection, chunk: Buffer): void {
+  conn.onData(chunk);
 }
 
 /** requestHead's `bodyLength` for this body: its length, or how a stream is framed (-1 chunked, -2 its content-length). */
@@ -446,7 +451,7 @@ export class UpstreamPool implements UpstreamDispatcher {
 
   private start(r: UpstreamRequest): void {
     let conn = this.idle.pop();
-    while (conn?.expired(performance.now())) {
+    while (conn?.expired(readClock())) {
       conn.destroy();
       conn = this.idle.pop();
     }
@@ -494,7 +499,7 @@ export class UpstreamPool implements UpstreamDispatcher {
       this.checkClosed();
       return;
     }
-    conn.idleSince = performance.now();
+    conn.idleSince = readClock();
     this.idle.push(conn);
     this.armSweeper();
   }
@@ -519,7 +524,7 @@ export class UpstreamPool implements UpstreamDispatcher {
     if (this.sweeper !== undefined) return;
     const every = Math.max(1000, Math.floor(this.o.keepAliveMs / 2));
     this.sweeper = setInterval(() => {
-      const now = performance.now();
+      const now = readClock();
       for (const c of [...this.idle]) {
         if (now - c.idleSince >= this.o.keepAliveMs || c.expired(now)) c.destroy();
       }
