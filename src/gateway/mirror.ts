@@ -125,12 +125,7 @@ export function sendMirror(
   // Lines our pool writes as they are: the shared headers are then read for framing only.
   if (fields !== undefined && pool.writesFields === true)
     lines = shadowLines(headers, fields, url, path !== url);
-  if (lines === undefined) {
-    shadowHeaders = toShadowHeaders(headers);
-    if (path !== url && shadowHeaders['x-envoy-original-path'] === undefined) {
-      shadowHeaders['x-envoy-original-path'] = url;
-    }
-  }
+  if (lines === undefined) shadowHeaders = toShadowHeaders(headers, url, path !== url);
   pair?.mirrorSent();
   const handler = new MirrorRequest(cluster, st, ctx.deadlines, pair, metrics);
   if (mirror.timeoutMs > 0) ctx.deadlines.add(handler, mirror.timeoutMs, now);

@@ -83,9 +83,11 @@ test('shadow host: -shadow before any port', () => {
   assert.equal(shadowHost('h:'), 'h:-shadow', 'no port digits: not a port');
   assert.equal(shadowHost('h:8a'), 'h:8a-shadow');
   const original = { host: 'gw:1', 'x-a': '1' };
-  const copy = toShadowHeaders(original);
+  const copy = toShadowHeaders(original, '/p', false);
   assert.equal(copy.host, 'gw-shadow:1');
   assert.equal(original.host, 'gw:1', 'the original is untouched');
+  assert.equal(copy['x-envoy-original-path'], undefined);
+  assert.equal(toShadowHeaders(original, '/a/p', true)['x-envoy-original-path'], '/a/p');
 });
 
 test('upstreamLines: Host first, the passed-on lines, then the forwarding fields as toUpstreamHeaders set them', () => {

@@ -73,8 +73,17 @@ export function shadowLines(
   rewritten: boolean,
 ): string | undefined {
   const host = headers.host;
-  const original = one(headers['x-envoy-original-path']) ?? (rewritten ? url : undefined);
+  const original = mirrorOriginalPath(headers, url, rewritten);
   return linesWith(host === undefined ? undefined : shadowHost(host), original, headers, fields);
+}
+
+/** The mirror's x-envoy-original-path: the main request's, or `url` when only the mirror's rewrite changed it. */
+function mirrorOriginalPath(
+  headers: IncomingHttpHeaders,
+  url: string,
+  rewritten: boolean,
+): string | undefined {
+  return one(headers['x-envoy-original-path']) ?? (rewritten ? url : undefined);
 }
 
 /** A field's value as one line (a repeated field's values joined, as they combine). */
@@ -123,10 +132,19 @@ export function downstreamLines(headers: IncomingHttpHeaders, serviceTimeMs: num
   return `x-envoy-upstream-service-time: ${serviceTimeMs}\r\nserver: envoy\r\n`;
 }
 
-/** The mirror's copy: same headers, Host/authority with `-shadow` appended. */
-export function toShadowHeaders(headers: IncomingHttpHeaders): IncomingHttpHeaders {
+/**
+ * The mirror's copy: same headers, Host/authority with `-shadow` appended,
+ * and the original path as shadowLines writes it.
+ */
+export function toShadowHeaders(
+  headers: IncomingHttpHeaders,
+  url: string,
+  rewritten: boolean,
+): IncomingHttpHeaders {
   const copy: IncomingHttpHeaders = { ...headers };
   if (typeof copy.host === 'string') copy.host = `${shadowHost(copy.host)}`;
+  const original = mirrorOriginalPath(headers, url, rewritten);
+  if (original !== undefined) copy['x-envoy-original-path'] = original;
   return copy;
 }
 
