@@ -224,8 +224,6 @@ export class HttpExchange implements DispatchHandler, Deadline {
     }
     if (this.mirror && this.replayable) {
       const body = this.body;
-      // The mirror's timeout runs from now: after the body, when it was read apart from the head.
-      const now = this.hasBody && this.req.bufferedBody === undefined ? readClock() : this.startedAt;
       sendMirror(
         this.ctx,
         this.state,
@@ -237,7 +235,8 @@ export class HttpExchange implements DispatchHandler, Deadline {
         Buffer.isBuffer(body) ? body : null,
         this.req.headerFields,
         this.pair,
-        now,
+        // The mirror's timeout runs from its send: after the body, when that was read apart from the head.
+        readClock(),
       );
     }
     this.dispatchAttempt();
