@@ -40,7 +40,15 @@ const DECLINED = new Set(['transfer-encoding', 'expect', 'upgrade', 'http2-setti
  * The methods the fast path takes; any other (WebDAV, PRI, lowercase,
  * unknown tokens) goes to node, which knows which it accepts.
  */
-const METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'OPTIONS', 'PATCH']);
+export const METHODS: ReadonlySet<string> = new Set([
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'DELETE',
+  'OPTIONS',
+  'PATCH',
+]);
 
 /** Request-target: origin-form (RFC 9112 §3.2.1), visible ASCII only, no fragment. */
 function isOriginForm(s: string): boolean {
