@@ -4,10 +4,10 @@
  * headers dropped, HTTP/2 pseudo-headers turned into Host, and x-request-id,
  * x-forwarded-for, x-forwarded-proto, x-envoy-original-path added.
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { hasInvalidValueChar } from '../http1/header-lines.js';
 import { dropConnectionOptions, HOP_BY_HOP } from '../http1/hop-by-hop.js';
+import { newRequestId } from './request-id.js';
 
 export interface ForwardInfo {
   remoteAddress: string | undefined;
@@ -39,7 +39,7 @@ export function toUpstreamHeaders(headers: IncomingHttpHeaders, info: ForwardInf
   dropHopByHop(headers);
   // `te` may only say `trailers` (gRPC needs it); anything else is hop-by-hop.
   if (headers.te !== undefined && headers.te !== 'trailers') delete headers.te;
-  if (headers['x-request-id'] === undefined) headers['x-request-id'] = randomUUID();
+  if (headers['x-request-id'] === undefined) headers['x-request-id'] = newRequestId();
   const xff = headers['x-forwarded-for'];
   if (info.remoteAddress !== undefined) {
     headers['x-forwarded-for'] = xff === undefined ? info.remoteAddress : `${xff}, ${info.remoteAddress}`;
