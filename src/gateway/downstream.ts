@@ -15,6 +15,8 @@ export interface DownstreamRequest extends Readable {
   readonly headers: IncomingHttpHeaders;
   readonly httpVersionMajor: number;
   readonly socket: { remoteAddress?: string | undefined; encrypted?: boolean } | null;
+  /** The client's address, when the front end read it once for the connection (sdep's HTTP/1.1 path). */
+  readonly remoteAddress?: string | undefined;
   /** The whole body, already read, when the front end has it (sdep's HTTP/1.1 path, small requests). */
   readonly bufferedBody?: Buffer | undefined;
   /** Its header lines to pass on as they are (sdep's HTTP/1.1 path: RequestHead.fields). */

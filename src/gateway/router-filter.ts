@@ -41,7 +41,7 @@ export function createRouterFilter(ctx: GatewayContext, proto: 'http' | 'https')
     // Read before the hop-by-hop headers (transfer-encoding) are dropped.
     const hasBody = hasRequestBody(req);
     const headers = toUpstreamHeaders(req.headers, {
-      remoteAddress: req.socket?.remoteAddress,
+      remoteAddress: req.remoteAddress ?? req.socket?.remoteAddress,
       proto,
       originalPath: path === url ? undefined : url,
       hostRewrite: target.hostRewrite,

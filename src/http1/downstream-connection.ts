@@ -71,8 +71,12 @@ export class H1Connection implements ResponseOwner {
   /** Reads come through readInto (socket-reads.ts), not 'data' events. */
   private readonly sharedReads: boolean;
 
+  /** The client's address, read once: each read of socket.remoteAddress is a getter and a getpeername lookup. */
+  readonly remoteAddress: string | undefined;
+
   constructor(socket: Socket, host: ConnectionHost) {
     this.socket = socket;
+    this.remoteAddress = socket.remoteAddress;
     this.host = host;
     this.since = readClock();
     this.requestStart = this.since;
@@ -153,7 +157,7 @@ export class H1Connection implements ResponseOwner {
     }
     const rest: Buffer | undefined = buf.length === end + 4 ? undefined : buf.subarray(end + 4);
     this.buf = null;
-    const req = new H1Request(this.socket, head, rest);
+    const req = new H1Request(this.socket, this.remoteAddress, head, rest);
     const res = new H1Response(this, head.method);
     this.req = req;
     this.res = res;

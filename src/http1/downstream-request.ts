@@ -18,6 +18,8 @@ export class H1Request extends Readable {
   readonly httpVersionMajor = 1;
   readonly httpVersionMinor = 1;
   readonly socket: Socket;
+  /** The connection's remote address, read when it was accepted. */
+  readonly remoteAddress: string | undefined;
   /** Bytes of body still to come from the socket. */
   remaining: number;
   /**
@@ -29,10 +31,16 @@ export class H1Request extends Readable {
   private lazy: boolean;
 
   /** `first`: bytes after the head that arrived with it; the part past the body is `leftover`. */
-  constructor(socket: Socket, head: RequestHead, first: Buffer | undefined) {
+  constructor(
+    socket: Socket,
+    remoteAddress: string | undefined,
+    head: RequestHead,
+    first: Buffer | undefined,
+  ) {
     super();
     const length = head.contentLength;
     this.socket = socket;
+    this.remoteAddress = remoteAddress;
     this.method = head.method;
     this.url = head.url;
     this.headers = head.headers;
