@@ -150,7 +150,7 @@ export class H1Connection implements ResponseOwner {
       if (end > 0 || buf.length > FAST_MAX_HEAD_BYTES) this.detach(buf, 'http');
       return;
     }
-    const head = parseRequestHead(buf.toString('latin1', 0, end), this.host.keepFields);
+    const head = parseRequestHead(buf, end, this.host.keepFields);
     if (head === undefined) {
       this.detach(buf, 'http');
       return;

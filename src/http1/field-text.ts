@@ -1,9 +1,12 @@
 /**
- * Text helpers for header fields shared by the request and response parsers.
- * Lowercasing names is memoised: names come in a few spellings
+ * Field lines for the request and response parsers, read from the head's
+ * bytes; only names and values are taken from its text. Lowercasing names
+ * is memoised: names come in a few spellings
  * (Content-Type, content-type), and toLowerCase allocates each time. The
  * memo is bounded, so hostile peers cannot grow it.
  */
+import { Buffer } from 'node:buffer';
+
 /** 1 for tchar (RFC 9110 §5.6.2), the characters of a field name; by char code below 128. */
 const TCHAR = new Uint8Array(128);
 for (const c of "!#$%&'*+-.^_`|~") TCHAR[c.charCodeAt(0)] = 1;
@@ -23,8 +26,16 @@ export function lowerName(raw: string): string {
   return lower;
 }
 
-/** Common field names, lowercase, by length: matched where they lie in the head. */
-const KNOWN: string[][] = [];
+/**
+ * Common field names, lowercase, by length: matched where they lie in the
+ * head, byte by byte against their codes (charCodeAt on the name would
+ * cost several times more per character).
+ */
+interface KnownName {
+  name: string;
+  codes: Uint8Array;
+}
+const KNOWN: KnownName[][] = [];
 for (const n of [
   'te',
   'host',
@@ -53,79 +64,114 @@ for (const n of [
   'x-forwarded-proto',
 ]) {
   if (KNOWN[n.length] === undefined) KNOWN[n.length] = [];
-  KNOWN[n.length]!.push(n);
+  KNOWN[n.length]!.push({ name: n, codes: Buffer.from(n, 'latin1') });
 }
 
-/**
- * The lowercase name of the field s[from, to). A common name comes back as
- * our constant without slicing the head or hashing the slice (2 % of the
- * gateway's CPU went to that).
- */
-export function fieldName(s: string, from: number, to: number): string {
-  return knownName(s, from, to) ?? lowerName(s.slice(from, to));
+/** What scanField read of a line besides its end. */
+export interface ScannedField {
+  /** Where its colon is. */
+  colon: number;
+  /** Its name has an uppercase letter (so it is not written as we write it). */
+  upper: boolean;
+  /** Its value without leading and trailing SP / HTAB (RFC 9110 OWS): [valueStart, valueEnd). */
+  valueStart: number;
+  valueEnd: number;
 }
 
+/** scanField's answers for a malformed line. */
+export const BAD_NAME = -1;
+export const BAD_VALUE = -2;
+
 /**
- * fieldName for a name that must be a token (RFC 9110 §5.6.2): undefined
- * when s[from, to) is empty or holds anything else. A common name matched
- * is a token already, so only the others are checked.
+ * Reads the field line starting at `pos` of a head's bytes; `limit` is
+ * where the head's last line ends (its CR). The name must be one token
+ * (RFC 9110 §5.6.2) right up to the colon: a lone CR or LF in one would
+ * split the head we write on. The value may hold no CR, LF or NUL (the
+ * same), and with `strict` no other control character but HTAB, nor DEL.
+ * Returns the index of the line's CR, with the rest in `out`, or BAD_NAME
+ * / BAD_VALUE. One pass over the bytes: indexOf on the head's text and
+ * charCodeAt loops cost several times more per byte.
  */
-export function tokenName(s: string, from: number, to: number): string | undefined {
-  const known = knownName(s, from, to);
-  if (known !== undefined) return known;
-  if (to <= from) return undefined;
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 128 || TCHAR[c] === 0) return undefined;
+export function scanField(
+  bytes: Uint8Array,
+  pos: number,
+  limit: number,
+  strict: boolean,
+  out: ScannedField,
+): number {
+  let i = pos;
+  let upper = false;
+  for (; i < limit; i++) {
+    const c = bytes[i]!;
+    // Lowercase letters and '-' first: most of every name.
+    if ((c >= 97 && c <= 122) || c === 45) continue;
+    if (c >= 65 && c <= 90) upper = true;
+    else if (c >= 128 || TCHAR[c] === 0) break;
   }
-  return lowerName(s.slice(from, to));
+  if (i === pos || i >= limit || bytes[i] !== 58 /* : */) return BAD_NAME;
+  out.colon = i;
+  out.upper = upper;
+  i++;
+  while (i < limit && (bytes[i] === 32 || bytes[i] === 9)) i++;
+  out.valueStart = i;
+  for (; i < limit; i++) {
+    const c = bytes[i]!;
+    if (c >= 32 && c !== 127) continue;
+    if (c === 13) break;
+    if (c === 9 || (!strict && c !== 10 && c !== 0)) continue;
+    return BAD_VALUE;
+  }
+  // A CR before the head's end must start the line's CRLF.
+  if (i < limit && bytes[i + 1] !== 10) return BAD_VALUE;
+  let last = i;
+  while (last > out.valueStart && (bytes[last - 1] === 32 || bytes[last - 1] === 9)) last--;
+  out.valueEnd = last;
+  return i;
 }
 
 /**
- * The common name s[from, to) spells, or undefined. Letters match either
- * case; any other character (a '-', or a CR that must not pass for one)
+ * The lowercase name of the field bytes[from, to), which scanField found
+ * a token: a common name comes back as our constant without slicing the
+ * head's text or hashing the slice.
+ */
+export function fieldNameAt(bytes: Uint8Array, text: string, from: number, to: number): string {
+  return knownName(bytes, from, to) ?? lowerName(text.slice(from, to));
+}
+
+/**
+ * The common name bytes[from, to) spells, or undefined. Letters match
+ * either case; any other byte (a '-', or a CR that must not pass for one)
  * must be exact.
  */
-function knownName(s: string, from: number, to: number): string | undefined {
+function knownName(bytes: Uint8Array, from: number, to: number): string | undefined {
   const known = KNOWN[to - from];
   if (known === undefined) return undefined;
+  const length = to - from;
   for (let k = 0; k < known.length; k++) {
-    const name = known[k]!;
+    const codes = known[k]!.codes;
     let i = 0;
-    for (; i < name.length; i++) {
-      const want = name.charCodeAt(i);
-      const c = s.charCodeAt(from + i);
+    for (; i < length; i++) {
+      const want = codes[i]!;
+      const c = bytes[from + i]!;
       if (c !== want && (want < 97 || c !== want - 32)) break;
     }
-    if (i === name.length) return name;
+    if (i === length) return known[k]!.name;
   }
   return undefined;
 }
 
 /**
- * Whether the line s[from, end), whose colon is at `colon`, reads as we
- * write a field, as Envoy does: `name` (its lowercase name) as it stands,
- * one space, then `value` (the trimmed value) up to the line's end. Such a
- * line can be copied as it came.
+ * Whether the line scanField read, ending at `end`, reads as we write a
+ * field, as Envoy does: its name lowercase, one space, then the value up
+ * to the line's end. Such a line can be copied as it came.
  */
-export function isWrittenForm(
-  s: string,
-  from: number,
-  colon: number,
-  end: number,
-  name: string,
-  value: string,
-): boolean {
-  return s.charCodeAt(colon + 1) === 32 && value.length === end - colon - 2 && s.startsWith(name, from);
-}
-
-/** s[from, to) without leading and trailing SP / HTAB (only those: RFC 9110 OWS). */
-export function trimOws(s: string, from: number, to: number): string {
-  let a = from;
-  let b = to;
-  while (a < b && (s.charCodeAt(a) === 32 || s.charCodeAt(a) === 9)) a++;
-  while (b > a && (s.charCodeAt(b - 1) === 32 || s.charCodeAt(b - 1) === 9)) b--;
-  return s.slice(a, b);
+export function isWrittenForm(bytes: Uint8Array, field: ScannedField, end: number): boolean {
+  return (
+    !field.upper &&
+    bytes[field.colon + 1] === 32 &&
+    field.valueStart === field.colon + 2 &&
+    field.valueEnd === end
+  );
 }
 
 /** A non-negative decimal of at most 15 digits (a content-length), or -1. */
@@ -138,18 +184,4 @@ export function digits(s: string): number {
     n = n * 10 + c;
   }
   return n;
-}
-
-/**
- * A CR, LF or NUL in s[from, to): one would split the head we write on
- * (response splitting). Read from the parser's flat head text, not from a
- * slice of it: charCodeAt on a slice is many times slower, and a regular
- * expression costs some 370 instructions a call even on a short value.
- */
-export function hasSplittingChar(s: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (c <= 13 && (c === 13 || c === 10 || c === 0)) return true;
-  }
-  return false;
 }

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseRequestHead } from './request-parser.js';
+import { parseRequestHead as parseBytes, type RequestHead } from './request-parser.js';
+
+/** A head as text, framed as the connection hands it over: the bytes, then the blank line. */
+function parseRequestHead(text: string, keepFields = false): RequestHead | undefined {
+  return parseBytes(Buffer.from(`${text}\r\n\r\n`, 'latin1'), text.length, keepFields);
+}
 
 const head = (lines: string[]) => lines.join('\r\n');
 

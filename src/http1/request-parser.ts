@@ -7,8 +7,9 @@
  * parser (llhttp) answers it: a 400, a 431, chunked bodies, 100-continue,
  * HTTP/1.0. So the fast path never has to be right about the odd cases.
  */
+import type { Buffer } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
-import { digits, isWrittenForm, tokenName, trimOws } from './field-text.js';
+import { digits, fieldNameAt, isWrittenForm, type ScannedField, scanField } from './field-text.js';
 import { connectionFieldNames, fieldRole, MESSAGE_FIELD } from './hop-by-hop.js';
 
 export interface RequestHead {
@@ -34,7 +35,22 @@ export interface RequestHead {
 export const FAST_MAX_HEAD_BYTES = 16 * 1024;
 
 /** Headers the fast path leaves to node: other framing, interim responses, protocol switches. */
-const DECLINED = new Set(['transfer-encoding', 'expect', 'upgrade', 'http2-settings', '__proto__']);
+function isDeclined(name: string): boolean {
+  switch (name.length) {
+    case 6:
+      return name === 'expect';
+    case 7:
+      return name === 'upgrade';
+    case 9:
+      return name === '__proto__';
+    case 14:
+      return name === 'http2-settings';
+    case 17:
+      return name === 'transfer-encoding';
+    default:
+      return false;
+  }
+}
 
 /**
  * The methods the fast path takes; any other (WebDAV, PRI, lowercase,
@@ -50,54 +66,85 @@ export const METHODS: ReadonlySet<string> = new Set([
   'PATCH',
 ]);
 
-/** Request-target: origin-form (RFC 9112 §3.2.1), visible ASCII only, no fragment. */
-function isOriginForm(s: string): boolean {
-  if (s.charCodeAt(0) !== 47 /* / */) return false;
-  for (let i = 1; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c <= 32 || c >= 127 || c === 35 /* # */) return false;
+/**
+ * The method bytes[0, sp) names, as our constant, when it is one the fast
+ * path takes; undefined otherwise.
+ */
+function methodAt(bytes: Uint8Array, sp: number): string | undefined {
+  let m: string;
+  switch (sp) {
+    case 3:
+      m = bytes[0] === 71 ? 'GET' : 'PUT';
+      break;
+    case 4:
+      m = bytes[0] === 80 ? 'POST' : 'HEAD';
+      break;
+    case 5:
+      m = 'PATCH';
+      break;
+    case 6:
+      m = 'DELETE';
+      break;
+    case 7:
+      m = 'OPTIONS';
+      break;
+    default:
+      return undefined;
   }
-  return true;
+  for (let i = 0; i < sp; i++) if (bytes[i] !== m.charCodeAt(i)) return undefined;
+  return m;
 }
 
-/** Field value: VCHAR, SP, HTAB, obs-text; nothing else. */
-function isFieldValue(s: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if ((c < 32 && c !== 9) || c === 127) return false;
+/**
+ * Where the request-target starting at `from` ends (the SP after it), when
+ * it is origin-form (RFC 9112 §3.2.1), visible ASCII only, no fragment; -1
+ * otherwise.
+ */
+function originFormEnd(bytes: Uint8Array, from: number, limit: number): number {
+  if (bytes[from] !== 47 /* / */) return -1;
+  for (let i = from + 1; i < limit; i++) {
+    const c = bytes[i]!;
+    if (c === 32) return i;
+    if (c < 32 || c >= 127 || c === 35 /* # */) return -1;
   }
-  return true;
+  return -1;
 }
 
-/** `text` is the head up to (not including) the blank line. */
-export function parseRequestHead(text: string, keepFields = false): RequestHead | undefined {
-  const firstEnd = text.indexOf('\r\n');
-  const lineEnd = firstEnd < 0 ? text.length : firstEnd;
-  const sp1 = text.indexOf(' ');
-  if (sp1 <= 0 || sp1 >= lineEnd) return undefined;
-  const sp2 = text.indexOf(' ', sp1 + 1);
-  if (sp2 < 0 || sp2 >= lineEnd || lineEnd - sp2 !== 9) return undefined;
-  if (!text.startsWith('HTTP/1.1', sp2 + 1)) return undefined;
-  const method = text.slice(0, sp1);
-  if (!METHODS.has(method)) return undefined;
+const VERSION = ' HTTP/1.1\r\n';
+
+/** The scratch record of scanField: a parse runs to completion, one at a time. */
+const SCANNED: ScannedField = { colon: 0, upper: false, valueStart: 0, valueEnd: 0 };
+
+/**
+ * `bytes` holds the head, then the blank line's CRLF CRLF at `end`
+ * (where the last field line's CRLF starts).
+ */
+export function parseRequestHead(bytes: Buffer, end: number, keepFields = false): RequestHead | undefined {
+  let sp1 = 0;
+  while (sp1 < 8 && sp1 < end && bytes[sp1] !== 32) sp1++;
+  const method = methodAt(bytes, sp1);
+  if (method === undefined) return undefined;
+  const sp2 = originFormEnd(bytes, sp1 + 1, end);
+  if (sp2 < 0) return undefined;
+  // The version and the line's CRLF (the head's own CRLF CRLF for a head of one line).
+  for (let i = 0; i < VERSION.length; i++) if (bytes[sp2 + i] !== VERSION.charCodeAt(i)) return undefined;
+  const text = bytes.toString('latin1', 0, end);
   const url = text.slice(sp1 + 1, sp2);
-  if (!isOriginForm(url)) return undefined;
-
   const headers: IncomingHttpHeaders = {};
   let contentLength = 0;
   let close = false;
   let fields = '';
   let exact = keepFields;
-  let pos = firstEnd < 0 ? text.length : firstEnd + 2;
-  while (pos < text.length) {
-    let end = text.indexOf('\r\n', pos);
-    if (end < 0) end = text.length;
-    const colon = text.indexOf(':', pos);
-    if (colon < 0 || colon >= end || !isFieldValue(text, colon + 1, end)) return undefined;
-    const name = tokenName(text, pos, colon);
-    if (name === undefined) return undefined;
-    if (headers[name] !== undefined || DECLINED.has(name)) return undefined;
-    const value = trimOws(text, colon + 1, end);
+  const field = SCANNED;
+  let pos = sp2 + VERSION.length;
+  while (pos < end) {
+    const lineStart = pos;
+    const cr = scanField(bytes, pos, end, true, field);
+    if (cr < 0) return undefined;
+    pos = cr + 2;
+    const name = fieldNameAt(bytes, text, lineStart, field.colon);
+    if (headers[name] !== undefined || isDeclined(name)) return undefined;
+    const value = text.slice(field.valueStart, field.valueEnd);
     if (name === 'content-length') {
       contentLength = digits(value);
       if (contentLength < 0) return undefined;
@@ -114,11 +161,11 @@ export function parseRequestHead(text: string, keepFields = false): RequestHead 
       fieldRole(name) === MESSAGE_FIELD &&
       (name !== 'te' || value === 'trailers')
     ) {
-      // A line already as we write one is copied.
-      if (!isWrittenForm(text, pos, colon, end, name, value)) fields += `${name}: ${value}\r\n`;
-      else fields += end < text.length ? text.slice(pos, end + 2) : `${text.slice(pos, end)}\r\n`;
+      // A line already as we write one is copied, with its CRLF (the head's own for the last line).
+      if (isWrittenForm(bytes, field, cr))
+        fields += cr < end ? text.slice(lineStart, pos) : `${text.slice(lineStart)}\r\n`;
+      else fields += `${name}: ${value}\r\n`;
     }
-    pos = end + 2;
   }
   // HTTP/1.1 requires Host (node answers 400 without it).
   if (headers.host === undefined) return undefined;

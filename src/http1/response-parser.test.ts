@@ -129,6 +129,10 @@ test('malformed responses throw FramingError', () => {
     'HTTP/1.1 200 OK\r\nx\ninjected: 1: v\r\n\r\n',
     'HTTP/1.1 200 OK\r\nx\u00e9: 1\r\n\r\n',
     'HTTP/1.1 200 OK\r\n: empty name\r\n\r\n',
+    // The status line too: a LF, NUL or lone CR in the reason phrase.
+    'HTTP/1.1 200 O\nK\r\n\r\n',
+    'HTTP/1.1 200 O\rK\r\n\r\n',
+    'HTTP/1.1 200 O\0K\r\n\r\n',
   ];
   for (const wire of bad) assert.throws(() => parse(wire), FramingError, JSON.stringify(wire.slice(0, 40)));
 });

@@ -7,7 +7,7 @@
 import { Buffer } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ChunkedDecoder, FramingError } from './chunked.js';
-import { digits, hasSplittingChar, isWrittenForm, tokenName, trimOws } from './field-text.js';
+import { BAD_NAME, digits, fieldNameAt, isWrittenForm, type ScannedField, scanField } from './field-text.js';
 import { dropConnectionOptions, isHopByHop } from './hop-by-hop.js';
 
 export { FramingError };
@@ -106,7 +106,7 @@ export class ResponseParser {
       }
       this.head = null;
       data = all.subarray(end + 4);
-      const interim = this.parseHead(all.toString('latin1', 0, end));
+      const interim = this.parseHead(all, end);
       if (!interim) break;
       if (data.length === 0) return 0;
     }
@@ -148,21 +148,21 @@ export class ResponseParser {
     this.sink.onEnd();
   }
 
-  /** Returns true for an interim (1xx) response, which is dropped. */
-  private parseHead(text: string): boolean {
-    let lineEnd = text.indexOf('\r\n');
-    if (lineEnd < 0) lineEnd = text.length;
+  /** Returns true for an interim (1xx) response, which is dropped. `bytes` holds the head, then CRLF CRLF at `end`. */
+  private parseHead(bytes: Buffer, end: number): boolean {
+    const text = bytes.toString('latin1', 0, end);
+    const lineEnd = statusLineEnd(bytes, end);
     // HTTP-version SP status-code SP [reason-phrase]
     if (
       lineEnd < 12 ||
       !text.startsWith('HTTP/1.') ||
-      text.charCodeAt(8) !== 32 ||
-      (lineEnd > 12 && text.charCodeAt(12) !== 32)
+      bytes[8] !== 32 ||
+      (lineEnd > 12 && bytes[12] !== 32)
     ) {
       throw new FramingError('bad status line');
     }
-    const minor = text.charCodeAt(7) - 48;
-    const status = threeDigits(text, 9);
+    const minor = bytes[7]! - 48;
+    const status = threeDigits(bytes, 9);
     if (status < 100 || (minor !== 0 && minor !== 1)) throw new FramingError('bad status line');
     const headers: IncomingHttpHeaders = {};
     let contentLength = -1;
@@ -170,34 +170,24 @@ export class ResponseParser {
     let otherCoding = false;
     let connection = '';
     let keepAliveHint: string | undefined;
+    const field = SCANNED;
     let pos = lineEnd + 2;
     // The kept lines are copied in runs: [runStart, pos) is kept so far.
     let fields = '';
     let runStart = pos;
-    while (pos < text.length) {
-      let end = text.indexOf('\r\n', pos);
-      if (end < 0) end = text.length;
-      const colon = text.indexOf(':', pos);
-      const first = text.charCodeAt(pos);
-      if (colon <= pos || colon >= end || first === 32 || first === 9)
-        throw new FramingError('bad header line');
-      const last = text.charCodeAt(colon - 1);
-      if (last === 32 || last === 9) throw new FramingError('whitespace before colon');
-      const length = colon - pos;
-      if (!this.allHeaders && length !== 10 && length !== 14 && length !== 17) {
-        // Not a framing header (those are 10, 14 and 17 long), and nobody reads the others.
-        pos = end + 2;
-        continue;
-      }
-      // Token characters only: a lone CR or LF in a name would split the head we write downstream.
-      const name = tokenName(text, pos, colon);
-      if (name === undefined) throw new FramingError('bad header name');
-      // The same in a value, or a NUL.
-      if (hasSplittingChar(text, colon + 1, end))
-        throw new FramingError(`control character in header ${name}`);
-      const value = trimOws(text, colon + 1, end);
+    while (pos < end) {
       const lineStart = pos;
-      pos = end + 2;
+      const cr = scanField(bytes, pos, end, false, field);
+      if (cr < 0) {
+        throw new FramingError(cr === BAD_NAME ? 'bad header name' : 'control character in a header value');
+      }
+      pos = cr + 2;
+      const colon = field.colon;
+      const length = colon - lineStart;
+      // Not a framing header (those are 10, 14 and 17 long), and nobody reads the others.
+      if (!this.allHeaders && length !== 10 && length !== 14 && length !== 17) continue;
+      const name = fieldNameAt(bytes, text, lineStart, colon);
+      const value = text.slice(field.valueStart, field.valueEnd);
       if (name === 'content-length') {
         const n = digits(value);
         // A repeated length, even an equal one, is refused (as llhttp does).
@@ -219,7 +209,7 @@ export class ResponseParser {
         runStart = pos;
         continue;
       }
-      if (!isWrittenForm(text, lineStart, colon, end, name, value)) {
+      if (!isWrittenForm(bytes, field, cr)) {
         // Not as we write a field: this line is written anew.
         if (lineStart > runStart) fields += text.slice(runStart, lineStart);
         fields += `${name}: ${value}\r\n`;
@@ -231,7 +221,7 @@ export class ResponseParser {
       else if (name === 'set-cookie') headers[name] = [prev as string, value];
       else headers[name] = `${prev}, ${value}`;
     }
-    if (this.allHeaders && runStart < text.length) fields += `${text.slice(runStart)}\r\n`;
+    if (this.allHeaders && runStart < end) fields += `${text.slice(runStart)}\r\n`;
     let exact = this.allHeaders;
     if (connection !== '') exact = dropConnectionOptions(headers, connection) === 0 && exact;
     if (status < 200 && status !== 101) return true;
@@ -268,11 +258,26 @@ export class ResponseParser {
   }
 }
 
+/** The scratch record of scanField: parseHead runs to completion, one at a time. */
+const SCANNED: ScannedField = { colon: 0, upper: false, valueStart: 0, valueEnd: 0 };
+
+/**
+ * Where the status line ends (its CR). A LF or NUL in it would split the
+ * status line we write on, and a CR must start its CRLF: -1 for those.
+ */
+function statusLineEnd(bytes: Buffer, end: number): number {
+  for (let i = 0; i < end; i++) {
+    const c = bytes[i]!;
+    if (c <= 13 && (c === 13 || c === 10 || c === 0)) return c === 13 && bytes[i + 1] === 10 ? i : -1;
+  }
+  return end;
+}
+
 /** The status code at `at`, or -1. */
-function threeDigits(s: string, at: number): number {
+function threeDigits(s: Buffer, at: number): number {
   let n = 0;
   for (let i = at; i < at + 3; i++) {
-    const c = s.charCodeAt(i) - 48;
+    const c = s[i]! - 48;
     if (c < 0 || c > 9) return -1;
     n = n * 10 + c;
   }
