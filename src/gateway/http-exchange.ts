@@ -233,7 +233,7 @@ export class HttpExchange implements DispatchHandler, Deadline {
         this.url,
         this.headers,
         Buffer.isBuffer(body) ? body : null,
-        this.req.headerFields,
+        this.fields,
         this.pair,
         // The mirror's timeout runs from its send: after the body, when that was read apart from the head.
         readClock(),

@@ -86,7 +86,7 @@ class MirrorRequest implements DispatchHandler, Deadline {
 
 /**
  * Sends the shadow copy if the mirror cluster has room and an endpoint; never
- * throws. `fields`: the client's header lines to pass on (RequestHead.fields);
+ * throws. `fields`: the main request's upstream lines (upstreamLines), if any;
  * `pair`: the comparison watching this request, if sampled; `now`: a
  * performance.now() reading from the exchange, where the timeout starts.
  */
@@ -125,7 +125,7 @@ export function sendMirror(
   // Lines our pool writes as they are: the shared headers are then read for framing only.
   if (fields !== undefined && pool.writesFields === true)
     lines = shadowLines(headers, fields, url, path !== url);
-  if (lines === undefined) shadowHeaders = toShadowHeaders(headers, url, path !== url);
+  else shadowHeaders = toShadowHeaders(headers, url, path !== url);
   pair?.mirrorSent();
   const handler = new MirrorRequest(cluster, st, ctx.deadlines, pair, metrics);
   if (mirror.timeoutMs > 0) ctx.deadlines.add(handler, mirror.timeoutMs, now);

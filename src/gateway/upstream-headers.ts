@@ -62,19 +62,22 @@ export function upstreamLines(headers: IncomingHttpHeaders, fields: string): str
 }
 
 /**
- * upstreamLines for the mirror's copy: Host with `-shadow`, and the
- * original path when the mirror's rewrite changed it (`rewritten`), without
- * a copy of the headers (toShadowHeaders).
+ * The mirror's lines, from the main request's (`main`, what upstreamLines
+ * gave): Host with `-shadow`, the rest as they are, and the original path
+ * when only the mirror's rewrite changed it (`rewritten`). The main lines
+ * begin with the Host line of `headers.host`, so only that line is
+ * written anew.
  */
 export function shadowLines(
   headers: IncomingHttpHeaders,
-  fields: string,
+  main: string,
   url: string,
   rewritten: boolean,
-): string | undefined {
-  const host = headers.host;
-  const original = mirrorOriginalPath(headers, url, rewritten);
-  return linesWith(host === undefined ? undefined : shadowHost(host), original, headers, fields);
+): string {
+  const host = headers.host ?? '';
+  let out = `host: ${shadowHost(host)}\r\n${main.slice(host.length + 8)}`;
+  if (rewritten && headers['x-envoy-original-path'] === undefined) out += `x-envoy-original-path: ${url}\r\n`;
+  return out;
 }
 
 /** The mirror's x-envoy-original-path: the main request's, or `url` when only the mirror's rewrite changed it. */
