@@ -1,5 +1,7 @@
 /**
- * Gateway vs peers (not part of `npm test`): `npx tsx bench/gateway.ts [--short] [--rounds=N] [--duration=S]`.
+ * Gateway vs peers (not part of `npm test`): `npx tsx bench/gateway.ts [--short] [--rounds=N] [--duration=S]
+ * [--groups=plain,shadow,tls,unpinned]` (`--groups=plain,shadow` runs only the rows the
+ * targets are judged on, so more rounds fit in the same time).
  *
  * The same 75/25 weighted route to two identical node:http upstreams through
  * (a) nothing (direct to one upstream), (b) `sdep gateway` (compiled CLI;
@@ -20,11 +22,12 @@ import type { ChildProcess } from 'node:child_process';
 import { selfSigned } from './lib/cert.js';
 import { startHaproxy, startNginx } from './lib/peers.js';
 import { canPin, groupStats, installCleanup, stopAll } from './lib/proc.js';
-import { argNumber, environment, f, latencyCells, median, SHORT, table } from './lib/report.js';
+import { argNumber, argString, environment, f, latencyCells, median, SHORT, table } from './lib/report.js';
 import { requireBuild, splitMappings, startGateway, startUpstreams } from './lib/sdep.js';
 import { ensureWrk, type WrkResult, wrk } from './lib/wrk.js';
 
 const ROUNDS = argNumber('rounds', SHORT ? 1 : 3);
+const GROUPS = new Set(argString('groups', 'plain,shadow,tls,unpinned').split(','));
 const SECONDS = argNumber('duration', SHORT ? 3 : 6);
 const CONNS = [16, 64];
 const WRK_CPU = '0';
@@ -97,12 +100,14 @@ async function main(): Promise<void> {
   const haproxy = await startHaproxy({ upstreams: split, cpu: SUT_CPU });
   if (haproxy) add('haproxy', 'plain', 'http', haproxy.port, haproxy.child);
 
-  const sdepShadow = await startGateway({ mappings: splitMappings(split, shadow), cpu: SUT_CPU });
-  add('sdep + shadow', 'shadow', 'http', sdepShadow.port, sdepShadow.child);
-  const nginxShadow = await startNginx({ upstreams: split, mirror: shadow, cpu: SUT_CPU });
-  if (nginxShadow) add('nginx + mirror', 'shadow', 'http', nginxShadow.port, nginxShadow.child);
+  if (GROUPS.has('shadow')) {
+    const sdepShadow = await startGateway({ mappings: splitMappings(split, shadow), cpu: SUT_CPU });
+    add('sdep + shadow', 'shadow', 'http', sdepShadow.port, sdepShadow.child);
+    const nginxShadow = await startNginx({ upstreams: split, mirror: shadow, cpu: SUT_CPU });
+    if (nginxShadow) add('nginx + mirror', 'shadow', 'http', nginxShadow.port, nginxShadow.child);
+  }
 
-  if (pem) {
+  if (GROUPS.has('tls') && pem) {
     const sdepTls = await startGateway({
       mappings: splitMappings(split),
       cpu: SUT_CPU,
@@ -114,20 +119,11 @@ async function main(): Promise<void> {
     if (nginxTls) add('nginx TLS', 'tls', 'https', nginxTls.port, nginxTls.child);
     const haproxyTls = await startHaproxy({ upstreams: split, tls, cpu: SUT_CPU });
     if (haproxyTls) add('haproxy TLS', 'tls', 'https', haproxyTls.port, haproxyTls.child);
-  } else {
+  } else if (GROUPS.has('tls')) {
     console.log('# openssl failed: TLS rows skipped');
   }
   // Multi-process rows, not pinned (both CPUs for the system under test; wrk competes): own upstreams.
-  const freeUps = await startUpstreams(2);
-  const freeSplit: [number, number] = [freeUps.ports[0]!, freeUps.ports[1]!];
-  const sdep1 = await startGateway({ mappings: splitMappings(freeSplit) });
-  add('unpinned: sdep', 'unpinned', 'http', sdep1.port, sdep1.child);
-  const sdep2 = await startGateway({ mappings: splitMappings(freeSplit), flags: ['--workers', '2'] });
-  add('unpinned: sdep --workers 2', 'unpinned', 'http', sdep2.port, sdep2.child);
-  const nginx1 = await startNginx({ upstreams: freeSplit });
-  if (nginx1) add('unpinned: nginx 1 worker', 'unpinned', 'http', nginx1.port, nginx1.child);
-  const nginx2 = await startNginx({ upstreams: freeSplit, workers: 2 });
-  if (nginx2) add('unpinned: nginx 2 workers', 'unpinned', 'http', nginx2.port, nginx2.child);
+  if (GROUPS.has('unpinned')) await addUnpinned(add);
 
   if (!nginx) console.log('# nginx missing and not installable: nginx rows skipped');
   if (!haproxy) console.log('# haproxy missing and not installable: HAProxy rows skipped');
@@ -290,6 +286,27 @@ async function main(): Promise<void> {
   console.log('');
   console.log(table(['ratio (median of per-round ratios)', 'value', 'target', ''], checks));
   pem?.dispose();
+}
+
+type AddTarget = (
+  name: string,
+  group: Target['group'],
+  scheme: string,
+  port: number,
+  child: ChildProcess,
+) => void;
+
+async function addUnpinned(add: AddTarget): Promise<void> {
+  const freeUps = await startUpstreams(2);
+  const freeSplit: [number, number] = [freeUps.ports[0]!, freeUps.ports[1]!];
+  const sdep1 = await startGateway({ mappings: splitMappings(freeSplit) });
+  add('unpinned: sdep', 'unpinned', 'http', sdep1.port, sdep1.child);
+  const sdep2 = await startGateway({ mappings: splitMappings(freeSplit), flags: ['--workers', '2'] });
+  add('unpinned: sdep --workers 2', 'unpinned', 'http', sdep2.port, sdep2.child);
+  const nginx1 = await startNginx({ upstreams: freeSplit });
+  if (nginx1) add('unpinned: nginx 1 worker', 'unpinned', 'http', nginx1.port, nginx1.child);
+  const nginx2 = await startNginx({ upstreams: freeSplit, workers: 2 });
+  if (nginx2) add('unpinned: nginx 2 workers', 'unpinned', 'http', nginx2.port, nginx2.child);
 }
 
 try {

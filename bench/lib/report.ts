@@ -52,6 +52,12 @@ export function argNumber(name: string, fallback: number): number {
   return a === undefined ? fallback : Number(a.slice(name.length + 3));
 }
 
+/** `--name=value`, or `fallback`. */
+export function argString(name: string, fallback: string): string {
+  const a = process.argv.find((x) => x.startsWith(`--${name}=`));
+  return a === undefined ? fallback : a.slice(name.length + 3);
+}
+
 export function environment(): string {
   return `${new Date().toISOString()} · Node ${process.version} · ${osCpus()}`;
 }
