@@ -27,16 +27,51 @@ export function lowerName(raw: string): string {
 }
 
 /**
- * Common field names, lowercase, by length: matched where they lie in the
- * head, byte by byte against their codes (charCodeAt on the name would
- * cost several times more per character).
+ * Words (field names, methods) by length, each with its byte codes, to be
+ * matched where they lie in a head (charCodeAt on the word would cost
+ * several times more per character).
  */
-interface KnownName {
-  name: string;
-  codes: Uint8Array;
+export type WordTable = readonly (readonly { word: string; codes: Uint8Array }[] | undefined)[];
+
+export function wordTable(words: Iterable<string>): WordTable {
+  const table: { word: string; codes: Uint8Array }[][] = [];
+  for (const w of words) {
+    if (table[w.length] === undefined) table[w.length] = [];
+    table[w.length]!.push({ word: w, codes: Buffer.from(w, 'latin1') });
+  }
+  return table;
 }
-const KNOWN: KnownName[][] = [];
-for (const n of [
+
+/**
+ * The word of `table` that bytes[from, to) spells, or undefined. With
+ * `foldCase` (the words lowercase), letters match either case; any other
+ * byte (a '-', or a CR that must not pass for one) must be exact.
+ */
+export function matchWord(
+  table: WordTable,
+  bytes: Uint8Array,
+  from: number,
+  to: number,
+  foldCase: boolean,
+): string | undefined {
+  const length = to - from;
+  const words = table[length];
+  if (words === undefined) return undefined;
+  for (let k = 0; k < words.length; k++) {
+    const codes = words[k]!.codes;
+    let i = 0;
+    for (; i < length; i++) {
+      const want = codes[i]!;
+      const c = bytes[from + i]!;
+      if (c !== want && (!foldCase || want < 97 || c !== want - 32)) break;
+    }
+    if (i === length) return words[k]!.word;
+  }
+  return undefined;
+}
+
+/** Common field names, lowercase. */
+const KNOWN = wordTable([
   'te',
   'host',
   'date',
@@ -62,10 +97,7 @@ for (const n of [
   'proxy-connection',
   'transfer-encoding',
   'x-forwarded-proto',
-]) {
-  if (KNOWN[n.length] === undefined) KNOWN[n.length] = [];
-  KNOWN[n.length]!.push({ name: n, codes: Buffer.from(n, 'latin1') });
-}
+]);
 
 /** What scanField read of a line besides its end. */
 export interface ScannedField {
@@ -135,29 +167,7 @@ export function scanField(
  * head's text or hashing the slice.
  */
 export function fieldNameAt(bytes: Uint8Array, text: string, from: number, to: number): string {
-  return knownName(bytes, from, to) ?? lowerName(text.slice(from, to));
-}
-
-/**
- * The common name bytes[from, to) spells, or undefined. Letters match
- * either case; any other byte (a '-', or a CR that must not pass for one)
- * must be exact.
- */
-function knownName(bytes: Uint8Array, from: number, to: number): string | undefined {
-  const known = KNOWN[to - from];
-  if (known === undefined) return undefined;
-  const length = to - from;
-  for (let k = 0; k < known.length; k++) {
-    const codes = known[k]!.codes;
-    let i = 0;
-    for (; i < length; i++) {
-      const want = codes[i]!;
-      const c = bytes[from + i]!;
-      if (c !== want && (want < 97 || c !== want - 32)) break;
-    }
-    if (i === length) return known[k]!.name;
-  }
-  return undefined;
+  return matchWord(KNOWN, bytes, from, to, true) ?? lowerName(text.slice(from, to));
 }
 
 /**
