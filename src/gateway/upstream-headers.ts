@@ -76,7 +76,10 @@ export function shadowLines(
 ): string {
   const host = headers.host ?? '';
   let out = `host: ${shadowHost(host)}\r\n${main.slice(host.length + 8)}`;
-  if (rewritten && headers['x-envoy-original-path'] === undefined) out += `x-envoy-original-path: ${url}\r\n`;
+  // The main lines carry the main request's original path already; only one the mirror's rewrite made is added.
+  const original = mirrorOriginalPath(headers, url, rewritten);
+  if (original !== undefined && headers['x-envoy-original-path'] === undefined)
+    out += `x-envoy-original-path: ${original}\r\n`;
   return out;
 }
 
