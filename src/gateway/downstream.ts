@@ -37,6 +37,12 @@ export interface DownstreamResponse {
    * emitted, ahead of its listeners, without an EventEmitter entry per request.
    */
   watchClose?(watcher: CloseWatcher): void;
+  /**
+   * sdep's HTTP/1.1 responses only: write() copies what it keeps, so it
+   * may be handed bytes its caller reuses once it returns. Others keep the
+   * chunk, and are given a copy of such bytes.
+   */
+  readonly copiesWrites?: boolean;
   write(chunk: Buffer): boolean;
   end(chunk?: string | Buffer): unknown;
   addTrailers(headers: OutgoingHttpHeaders): void;

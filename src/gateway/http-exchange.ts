@@ -313,7 +313,9 @@ export class HttpExchange implements DispatchHandler, Deadline {
 
   onResponseData(controller: DispatchController, chunk: Buffer): void {
     if (this.discard || this.settled) return;
-    if (!this.res.write(chunk)) {
+    const res = this.res;
+    // The chunk is valid only during this call (it may lie in the pool's read buffer).
+    if (!res.write(res.copiesWrites === true ? chunk : Buffer.from(chunk))) {
       controller.pause();
       this.res.once('drain', onDownstreamDrain);
     }

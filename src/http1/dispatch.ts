@@ -24,6 +24,7 @@ export interface DispatchHandler {
     statusMessage?: string,
     fields?: string,
   ): void;
+  /** `chunk` is valid only during the call (our pool reads into one shared buffer): copy what is kept. */
   onResponseData?(controller: DispatchController, chunk: Buffer): void;
   onResponseEnd?(controller: DispatchController, trailers: IncomingHttpHeaders): void;
   onResponseError?(controller: DispatchController | undefined, error: Error): void;

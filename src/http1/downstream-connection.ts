@@ -12,12 +12,17 @@ import type { Socket } from 'node:net';
 import { H1Request } from './downstream-request.js';
 import { H1Response, type ResponseOwner } from './downstream-response.js';
 import { readClock } from './read-clock.js';
-import { FAST_MAX_HEAD_BYTES, parseRequestHead } from './request-parser.js';
-import { readInto, readIntoReadable } from './socket-reads.js';
+import { FAST_MAX_HEAD_BYTES, INCOMPLETE, parseRequestHead, type RequestHead } from './request-parser.js';
+import { copyOut, copyRange, readInto, readIntoReadable } from './socket-reads.js';
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 /** `PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n` starts every prior-knowledge HTTP/2 connection. */
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
+/**
+ * How much of a read is parsed where it lies in the shared read buffer: a
+ * head longer than this (rare) is copied out and found as a split one is.
+ */
+const FIRST_LOOK = 4096;
 /** Pipelined bytes buffered while a response is pending, before the socket is paused. */
 const MAX_PIPELINED = 64 * 1024;
 
@@ -81,7 +86,7 @@ export class H1Connection implements ResponseOwner {
     this.since = readClock();
     this.requestStart = this.since;
     (socket as Tagged)[kConn] = this;
-    this.sharedReads = readInto(socket, (chunk) => this.data(chunk));
+    this.sharedReads = readInto(socket, (bytes, length) => this.read(bytes, length));
     if (!this.sharedReads) socket.on('data', onData);
     socket.on('end', onEnd);
     socket.on('error', onError);
@@ -90,6 +95,32 @@ export class H1Connection implements ResponseOwner {
   }
 
   // --- socket events ---
+
+  /**
+   * A read in the shared buffer (socket-reads.ts), whose bytes are valid
+   * only during this call. The usual one starts a request with its whole
+   * head: that is parsed where it lies, and only the bytes after the head
+   * (the body) are copied out. Anything else is copied out whole and goes
+   * through data().
+   */
+  read(bytes: Buffer, length: number): void {
+    if (this.first || this.buf !== null || this.req !== null || this.res !== null || this.gone) {
+      this.data(copyOut(bytes, length));
+      return;
+    }
+    if (this.phase === Phase.Idle) this.beginHead();
+    const head = parseRequestHead(bytes, Math.min(length, FIRST_LOOK), this.host.keepFields);
+    if (head === INCOMPLETE) {
+      // Split across reads, or longer than the first look: found as data() finds one.
+      this.buf = copyOut(bytes, length);
+      this.next();
+    } else if (head === undefined) {
+      this.detach(copyOut(bytes, length), 'http');
+    } else {
+      const start = head.bodyStart;
+      this.begin(head, start === length ? undefined : copyRange(bytes, start, length));
+    }
+  }
 
   data(chunk: Buffer): void {
     if (this.first) {
@@ -150,12 +181,17 @@ export class H1Connection implements ResponseOwner {
       if (end > 0 || buf.length > FAST_MAX_HEAD_BYTES) this.detach(buf, 'http');
       return;
     }
-    const head = parseRequestHead(buf, end, this.host.keepFields);
-    if (head === undefined) {
+    const head = parseRequestHead(buf, end + 4, this.host.keepFields);
+    // (Never INCOMPLETE: the blank line is there.)
+    if (head === undefined || head === INCOMPLETE) {
       this.detach(buf, 'http');
       return;
     }
-    const rest: Buffer | undefined = buf.length === end + 4 ? undefined : buf.subarray(end + 4);
+    this.begin(head, buf.length === head.bodyStart ? undefined : buf.subarray(head.bodyStart));
+  }
+
+  /** Starts the request whose head was parsed; `rest`, the bytes after it, are the connection's own. */
+  private begin(head: RequestHead, rest: Buffer | undefined): void {
     this.buf = null;
     const req = new H1Request(this.socket, this.remoteAddress, head, rest);
     const res = new H1Response(this, head.method);

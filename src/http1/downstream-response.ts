@@ -77,6 +77,8 @@ export interface CloseWatcher {
 }
 
 export class H1Response extends EventEmitter {
+  /** write() copies what it keeps: its caller may reuse the chunk once it returns (DownstreamResponse). */
+  readonly copiesWrites = true;
   headersSent = false;
   writableEnded = false;
   destroyed = false;
@@ -167,13 +169,14 @@ export class H1Response extends EventEmitter {
     // Corked only when more than one write follows (chunk framing, or a head too big to copy).
     const cork = this.chunked || (!this.headWritten && !this.noBody && chunk.length > ONE_WRITE_MAX);
     if (cork) socket.cork();
-    const ok = this.writeFramed(socket, chunk);
+    const ok = this.writeFramed(socket, chunk, true);
     if (cork) socket.uncork();
     if (!ok) this.waitingDrain = true;
     return ok;
   }
 
-  private writeFramed(socket: Socket, chunk: Buffer | undefined): boolean {
+  /** `borrowed`: the caller reuses `chunk` once this returns, so what is written as it is is copied first. */
+  private writeFramed(socket: Socket, chunk: Buffer | undefined, borrowed: boolean): boolean {
     let ok = true;
     if (!this.headWritten) {
       this.headWritten = true;
@@ -185,8 +188,9 @@ export class H1Response extends EventEmitter {
       ok = writeDirect(socket, head);
     }
     if (chunk === undefined || chunk.length === 0 || this.noBody) return ok;
-    if (this.chunked) return writeChunk(socket, chunk);
-    return writeDirect(socket, chunk);
+    const own = borrowed ? Buffer.from(chunk) : chunk;
+    if (this.chunked) return writeChunk(socket, own);
+    return writeDirect(socket, own);
   }
 
   end(chunk?: string | Buffer): this {
@@ -196,7 +200,7 @@ export class H1Response extends EventEmitter {
     const socket = this.owner.socket;
     const cork = this.chunked || (!this.headWritten && body !== undefined && body.length > ONE_WRITE_MAX);
     if (cork) socket.cork();
-    if (!this.headWritten || (body !== undefined && body.length > 0)) this.writeFramed(socket, body);
+    if (!this.headWritten || (body !== undefined && body.length > 0)) this.writeFramed(socket, body, false);
     if (this.chunked) {
       const trailers = this.trailers;
       socket.write(

@@ -5,6 +5,7 @@ import {
   BAD_VALUE,
   fieldNameAt,
   isWrittenForm,
+  NEED_MORE,
   type ScannedField,
   scanField,
 } from './field-text.js';
@@ -15,7 +16,7 @@ const field = (): ScannedField => ({ colon: 0, upper: false, valueStart: 0, valu
 function scan(line: string, strict = true): { end: number; f: ScannedField; bytes: Buffer } {
   const bytes = Buffer.from(`${line}\r\n\r\n`, 'latin1');
   const f = field();
-  return { end: scanField(bytes, 0, line.length, strict, f), f, bytes };
+  return { end: scanField(bytes, 0, bytes.length, strict, f), f, bytes };
 }
 
 const name = (line: string): string => {
@@ -51,8 +52,18 @@ test('scanField: the colon, the value without OWS, and the line end', () => {
   assert.equal(empty.f.valueStart, empty.f.valueEnd);
   // A line in the middle of a head ends at its own CR.
   const bytes = Buffer.from('a: 1\r\nb: 2\r\n\r\n', 'latin1');
-  assert.equal(scanField(bytes, 0, 10, true, field()), 4);
-  assert.equal(scanField(bytes, 6, 10, true, field()), 10);
+  assert.equal(scanField(bytes, 0, bytes.length, true, field()), 4);
+  assert.equal(scanField(bytes, 6, bytes.length, true, field()), 10);
+});
+
+test('scanField: a line whose CRLF is not before the limit needs more bytes, whatever lies past it', () => {
+  const bytes = Buffer.from('x-a: 1\r\n', 'latin1');
+  for (let limit = 0; limit < bytes.length; limit++) {
+    assert.equal(scanField(bytes, 0, limit, true, field()), NEED_MORE, `limit ${limit}`);
+  }
+  assert.equal(scanField(bytes, 0, bytes.length, true, field()), 6);
+  // A bad byte before the limit is refused at once.
+  assert.equal(scanField(Buffer.from('x a: 1', 'latin1'), 0, 3, true, field()), BAD_NAME);
 });
 
 test('scanField refuses what would split a head or is not a field line', () => {

@@ -110,18 +110,21 @@ export interface ScannedField {
   valueEnd: number;
 }
 
-/** scanField's answers for a malformed line. */
+/** scanField's answers for a malformed line, and for one that does not end within `limit`. */
 export const BAD_NAME = -1;
 export const BAD_VALUE = -2;
+export const NEED_MORE = -3;
 
 /**
- * Reads the field line starting at `pos` of a head's bytes; `limit` is
- * where the head's last line ends (its CR). The name must be one token
+ * Reads the field line starting at `pos` of a head's bytes, of which those
+ * before `limit` are there to read (a head parsed where it lies in a read
+ * buffer: what follows `limit` is stale). The name must be one token
  * (RFC 9110 §5.6.2) right up to the colon: a lone CR or LF in one would
  * split the head we write on. The value may hold no CR, LF or NUL (the
  * same), and with `strict` no other control character but HTAB, nor DEL.
- * Returns the index of the line's CR, with the rest in `out`, or BAD_NAME
- * / BAD_VALUE. One pass over the bytes: indexOf on the head's text and
+ * Returns the index of the line's CR, which a LF follows, with the rest in
+ * `out`; or BAD_NAME / BAD_VALUE; or NEED_MORE when the line's CRLF is not
+ * before `limit`. One pass over the bytes: indexOf on the head's text and
  * charCodeAt loops cost several times more per byte.
  */
 export function scanField(
@@ -140,7 +143,8 @@ export function scanField(
     if (c >= 65 && c <= 90) upper = true;
     else if (c >= 128 || TCHAR[c] === 0) break;
   }
-  if (i === pos || i >= limit || bytes[i] !== 58 /* : */) return BAD_NAME;
+  if (i >= limit) return NEED_MORE;
+  if (i === pos || bytes[i] !== 58 /* : */) return BAD_NAME;
   out.colon = i;
   out.upper = upper;
   i++;
@@ -153,12 +157,22 @@ export function scanField(
     if (c === 9 || (!strict && c !== 10 && c !== 0)) continue;
     return BAD_VALUE;
   }
-  // A CR before the head's end must start the line's CRLF.
-  if (i < limit && bytes[i + 1] !== 10) return BAD_VALUE;
+  if (i + 1 >= limit) return NEED_MORE;
+  // The CR must start the line's CRLF.
+  if (bytes[i + 1] !== 10) return BAD_VALUE;
   let last = i;
   while (last > out.valueStart && (bytes[last - 1] === 32 || bytes[last - 1] === 9)) last--;
   out.valueEnd = last;
   return i;
+}
+
+/**
+ * The first `end` bytes as latin1 text: Buffer's own latin1Slice, without
+ * toString's argument checks and encoding lookup, where this Node has it.
+ */
+export function latin1Text(bytes: Buffer, end: number): string {
+  const b = bytes as Buffer & { latin1Slice?: (start: number, end: number) => string };
+  return b.latin1Slice !== undefined ? b.latin1Slice(0, end) : bytes.toString('latin1', 0, end);
 }
 
 /**

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseRequestHead as parseBytes, type RequestHead } from './request-parser.js';
+import { INCOMPLETE, parseRequestHead as parseBytes, type RequestHead } from './request-parser.js';
 
-/** A head as text, framed as the connection hands it over: the bytes, then the blank line. */
+/** A head as text, with its blank line: whole, so never INCOMPLETE. */
 function parseRequestHead(text: string, keepFields = false): RequestHead | undefined {
-  return parseBytes(Buffer.from(`${text}\r\n\r\n`, 'latin1'), text.length, keepFields);
+  const bytes = Buffer.from(`${text}\r\n\r\n`, 'latin1');
+  const r = parseBytes(bytes, bytes.length, keepFields);
+  assert.notEqual(r, INCOMPLETE, text);
+  return r === INCOMPLETE ? undefined : r;
 }
 
 const head = (lines: string[]) => lines.join('\r\n');
@@ -90,4 +93,30 @@ test('with keepFields: the lines to pass on, as written (lowercase, one space), 
   );
   assert.equal(named?.fields, undefined);
   assert.equal(parseRequestHead(head(['GET / HTTP/1.1', 'host: h', 'te: gzip']), true)?.fields, '');
+});
+
+test('parsed where it lies: the body starts past the blank line, and a cut head is INCOMPLETE whatever follows the limit', () => {
+  const heads = [
+    'POST /p?q=1 HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nX-A:  v \r\n\r\n',
+    'GET / HTTP/1.1\r\nhost: h\r\n\r\n',
+  ];
+  for (const text of heads) {
+    const whole = Buffer.from(`${text}abc`, 'latin1');
+    const r = parseBytes(whole, whole.length, true);
+    assert.ok(r !== undefined && r !== INCOMPLETE, text);
+    assert.equal(r.bodyStart, text.length);
+    // Stale bytes after the limit (as in a reused read buffer) could complete the head wrongly: never read.
+    const stale = Buffer.from(`${text}`, 'latin1');
+    for (let cut = 0; cut < text.length; cut++) {
+      const bytes = Buffer.concat([stale.subarray(0, cut), Buffer.from('\r\n\r\nGET / HTTP/1.1\r\n\r\n')]);
+      assert.equal(parseBytes(bytes, cut, true), INCOMPLETE, `${JSON.stringify(text)} cut at ${cut}`);
+    }
+  }
+});
+
+test('a cut head that is already wrong is declined at once, not waited on', () => {
+  const bytes = Buffer.from('GET / HTTP/1.1\r\nho st: h\r\n', 'latin1');
+  assert.equal(parseBytes(bytes, bytes.length), undefined);
+  assert.equal(parseBytes(Buffer.from('GET / HTTP/1.0\r\n'), 16), undefined);
+  assert.equal(parseBytes(Buffer.from('GET / HTTP/1.1\r\n\rX'), 18), undefined);
 });

@@ -13,7 +13,9 @@ import {
   digits,
   fieldNameAt,
   isWrittenForm,
+  latin1Text,
   matchWord,
+  NEED_MORE,
   type ScannedField,
   scanField,
   wordTable,
@@ -37,7 +39,12 @@ export interface RequestHead {
    * (those are dropped from the headers object only).
    */
   fields: string | undefined;
+  /** Where the body starts: past the blank line that ends the head. */
+  bodyStart: number;
 }
+
+/** parseRequestHead's answer when the head does not end within the bytes given. */
+export const INCOMPLETE: unique symbol = Symbol('sdep.h1.incompleteHead');
 
 /** Header bytes past which the connection goes to node (which answers 431 past its own limit). */
 export const FAST_MAX_HEAD_BYTES = 16 * 1024;
@@ -77,19 +84,23 @@ export const METHODS: ReadonlySet<string> = new Set([
 const METHOD_WORDS = wordTable(METHODS);
 const LONGEST_METHOD = Math.max(...[...METHODS].map((m) => m.length));
 
+/** originFormEnd's answer when the target runs to the end of the bytes given. */
+const TARGET_CUT = -2;
+
 /**
  * Where the request-target starting at `from` ends (the SP after it), when
  * it is origin-form (RFC 9112 §3.2.1), visible ASCII only, no fragment; -1
- * otherwise.
+ * otherwise, TARGET_CUT when it reaches `limit`.
  */
 function originFormEnd(bytes: Uint8Array, from: number, limit: number): number {
+  if (from >= limit) return TARGET_CUT;
   if (bytes[from] !== 47 /* / */) return -1;
   for (let i = from + 1; i < limit; i++) {
     const c = bytes[i]!;
     if (c === 32) return i;
     if (c < 32 || c >= 127 || c === 35 /* # */) return -1;
   }
-  return -1;
+  return TARGET_CUT;
 }
 
 /** The request line's end, as byte codes (charCodeAt on a string costs several times more). */
@@ -99,20 +110,31 @@ const VERSION = Buffer.from(' HTTP/1.1\r\n', 'latin1');
 const SCANNED: ScannedField = { colon: 0, upper: false, valueStart: 0, valueEnd: 0 };
 
 /**
- * `bytes` holds the head, then the blank line's CRLF CRLF at `end`
- * (where the last field line's CRLF starts).
+ * Parses the head at the start of `bytes`, reading only the bytes before
+ * `limit`: it finds the blank line that ends the head itself, so a read
+ * can be parsed where it lies, with no search for CRLF CRLF first.
+ * Returns INCOMPLETE when the head does not end before `limit` (nothing
+ * seen so far is refused), undefined when the fast path declines it.
  */
-export function parseRequestHead(bytes: Buffer, end: number, keepFields = false): RequestHead | undefined {
+export function parseRequestHead(
+  bytes: Buffer,
+  limit: number,
+  keepFields = false,
+): RequestHead | undefined | typeof INCOMPLETE {
   let sp1 = 0;
-  while (sp1 <= LONGEST_METHOD && sp1 < end && bytes[sp1] !== 32) sp1++;
+  while (sp1 <= LONGEST_METHOD && sp1 < limit && bytes[sp1] !== 32) sp1++;
+  if (sp1 === limit) return INCOMPLETE;
   // Matched on the bytes to our constant: no slice, no set lookup.
   const method = matchWord(METHOD_WORDS, bytes, 0, sp1, false);
   if (method === undefined) return undefined;
-  const sp2 = originFormEnd(bytes, sp1 + 1, end);
+  const sp2 = originFormEnd(bytes, sp1 + 1, limit);
+  if (sp2 === TARGET_CUT) return INCOMPLETE;
   if (sp2 < 0) return undefined;
-  // The version and the line's CRLF (the head's own CRLF CRLF for a head of one line).
-  for (let i = 0; i < VERSION.length; i++) if (bytes[sp2 + i] !== VERSION[i]) return undefined;
-  const text = bytes.toString('latin1', 0, end);
+  // The version and the line's CRLF.
+  const given = Math.min(VERSION.length, limit - sp2);
+  for (let i = 0; i < given; i++) if (bytes[sp2 + i] !== VERSION[i]) return undefined;
+  if (given < VERSION.length) return INCOMPLETE;
+  const text = latin1Text(bytes, limit);
   const url = text.slice(sp1 + 1, sp2);
   const headers: IncomingHttpHeaders = {};
   let contentLength = 0;
@@ -121,10 +143,16 @@ export function parseRequestHead(bytes: Buffer, end: number, keepFields = false)
   let exact = keepFields;
   const field = SCANNED;
   let pos = sp2 + VERSION.length;
-  while (pos < end) {
+  for (;;) {
+    if (pos + 1 >= limit) return INCOMPLETE;
+    if (bytes[pos] === 13) {
+      // The blank line: a CR must start its CRLF.
+      if (bytes[pos + 1] !== 10) return undefined;
+      break;
+    }
     const lineStart = pos;
-    const cr = scanField(bytes, pos, end, true, field);
-    if (cr < 0) return undefined;
+    const cr = scanField(bytes, pos, limit, true, field);
+    if (cr < 0) return cr === NEED_MORE ? INCOMPLETE : undefined;
     pos = cr + 2;
     const name = fieldNameAt(bytes, text, lineStart, field.colon);
     if (headers[name] !== undefined || isDeclined(name)) return undefined;
@@ -145,13 +173,20 @@ export function parseRequestHead(bytes: Buffer, end: number, keepFields = false)
       fieldRole(name) === MESSAGE_FIELD &&
       (name !== 'te' || value === 'trailers')
     ) {
-      // A line already as we write one is copied, with its CRLF (the head's own for the last line).
-      if (isWrittenForm(bytes, field, cr))
-        fields += cr < end ? text.slice(lineStart, pos) : `${text.slice(lineStart)}\r\n`;
+      // A line already as we write one is copied, with its CRLF.
+      if (isWrittenForm(bytes, field, cr)) fields += text.slice(lineStart, pos);
       else fields += `${name}: ${value}\r\n`;
     }
   }
   // HTTP/1.1 requires Host (node answers 400 without it).
   if (headers.host === undefined) return undefined;
-  return { method, url, headers, contentLength, close, fields: exact ? fields : undefined };
+  return {
+    method,
+    url,
+    headers,
+    contentLength,
+    close,
+    fields: exact ? fields : undefined,
+    bodyStart: pos + 2,
+  };
 }

@@ -197,3 +197,55 @@ test('fields: repeated lines stay separate lines; none when Connection names a f
   );
   assert.equal(heads[0]!.fields, undefined);
 });
+
+/** Feeds `wire` in two reads through one reused buffer, as the pool does: stale junk after each read's length. */
+function parseShared(wire: Buffer, cut: number): Parsed {
+  const junk = Buffer.from('\r\n\r\nHTTP/1.1 500 Junk\r\ncontent-length: 0\r\n\r\n'.repeat(8));
+  const shared = Buffer.alloc(wire.length + junk.length);
+  const out: Parsed = { heads: [], body: '', ended: 0, extra: 0, parser: undefined as never };
+  const p = new ResponseParser(
+    {
+      onHead: (h) => out.heads.push(h),
+      onData: (c) => {
+        out.body += c.toString('latin1');
+      },
+      onEnd: () => {
+        out.ended++;
+      },
+    },
+    false,
+  );
+  for (const part of [wire.subarray(0, cut), wire.subarray(cut)]) {
+    shared.fill(0);
+    part.copy(shared);
+    junk.copy(shared, part.length);
+    out.extra = p.feed(shared, part.length);
+    // The next read overwrites what this one left: nothing kept may point into it.
+    shared.fill(0x41);
+  }
+  return out;
+}
+
+test('fed from one reused read buffer, split anywhere, with stale bytes after each read: the same as fed whole', () => {
+  const wires = [
+    'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\ncontent-length: 7\r\nx-a:  1 \r\n\r\n{"a":1}',
+    'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 201 Created\r\ncontent-length: 2\r\n\r\nok',
+    'HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\nconnection: keep-alive\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
+  ];
+  for (const text of wires) {
+    const wire = Buffer.from(text, 'latin1');
+    const whole = parse([wire]);
+    assert.equal(whole.ended, 1, text);
+    for (let cut = 0; cut <= wire.length; cut++) {
+      const r = parseShared(wire, cut);
+      const what = `${JSON.stringify(text)} cut at ${cut}`;
+      assert.equal(r.heads.length, 1, what);
+      assert.equal(r.heads[0]!.status, whole.heads[0]!.status, what);
+      assert.deepEqual(r.heads[0]!.headers, whole.heads[0]!.headers, what);
+      assert.equal(r.heads[0]!.fields, whole.heads[0]!.fields, what);
+      assert.equal(r.body, whole.body, what);
+      assert.equal(r.ended, 1, what);
+      assert.equal(r.extra, 0, what);
+    }
+  }
+});

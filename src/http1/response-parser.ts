@@ -7,7 +7,16 @@
 import { Buffer } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
 import { ChunkedDecoder, FramingError } from './chunked.js';
-import { BAD_NAME, digits, fieldNameAt, isWrittenForm, type ScannedField, scanField } from './field-text.js';
+import {
+  BAD_NAME,
+  digits,
+  fieldNameAt,
+  isWrittenForm,
+  latin1Text,
+  NEED_MORE,
+  type ScannedField,
+  scanField,
+} from './field-text.js';
 import { dropConnectionOptions, isHopByHop } from './hop-by-hop.js';
 
 export { FramingError };
@@ -36,11 +45,18 @@ export interface ResponseHead {
 
 export interface ResponseSink {
   onHead(head: ResponseHead): void;
+  /** Body bytes, valid only during the call (they may lie in a read buffer that is reused): copy what is kept. */
   onData(chunk: Buffer): void;
   onEnd(): void;
 }
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
+
+/**
+ * How much of a read a head is looked for in where it lies: one longer than
+ * this (rare) is copied out and found as a split one is.
+ */
+const FIRST_LOOK = 4096;
 
 enum Body {
   None,
@@ -90,46 +106,60 @@ export class ResponseParser {
   }
 
   /**
-   * Feeds bytes. Returns the number of bytes past the end of the response
-   * (bytes the upstream sent that belong to no request), or 0.
-   * Throws FramingError on a malformed response.
+   * Feeds bytes: [0, length) of `buf`, which the caller may reuse once this
+   * returns (a shared read buffer). Returns the number of bytes past the
+   * end of the response (bytes the upstream sent that belong to no
+   * request), or 0. Throws FramingError on a malformed response.
    */
-  feed(buf: Buffer): number {
+  feed(buf: Buffer, length = buf.length): number {
     let data = buf;
+    let from = 0;
+    let limit = length;
     while (!this.parsedHead) {
-      const all = this.head === null ? data : Buffer.concat([this.head, data]);
-      const end = all.indexOf(CRLFCRLF);
-      if (end < 0) {
-        if (all.length > MAX_HEAD_BYTES) throw new FramingError('response head too large');
-        this.head = all;
-        return 0;
+      let past = NEED_MORE;
+      // The usual read starts with the whole head: parsed where it lies.
+      if (this.head === null && from === 0) past = this.parseHead(data, Math.min(limit, FIRST_LOOK));
+      if (past < 0) {
+        // Split across reads: gathered in bytes of our own until CRLF CRLF comes.
+        const more = data.subarray(from, limit);
+        const all = this.head === null ? Buffer.from(more) : Buffer.concat([this.head, more]);
+        const end = all.indexOf(CRLFCRLF);
+        if (end < 0) {
+          if (all.length > MAX_HEAD_BYTES) throw new FramingError('response head too large');
+          this.head = all;
+          return 0;
+        }
+        this.head = null;
+        past = this.parseHead(all, end + 4);
+        data = all;
+        limit = all.length;
       }
-      this.head = null;
-      data = all.subarray(end + 4);
-      const interim = this.parseHead(all, end);
-      if (!interim) break;
-      if (data.length === 0) return 0;
+      from = past;
+      // An interim response: the next head follows it.
+      if (from === limit && !this.parsedHead) return 0;
     }
-    if (this.finished) return data.length;
+    if (this.finished) return limit - from;
+    const left = limit - from;
     switch (this.body) {
       case Body.Length: {
-        const take = Math.min(this.remaining, data.length);
-        if (take > 0) this.sink.onData(take === data.length ? data : data.subarray(0, take));
+        const take = Math.min(this.remaining, left);
+        if (take > 0)
+          this.sink.onData(from === 0 && take === data.length ? data : data.subarray(from, from + take));
         this.remaining -= take;
         if (this.remaining === 0) this.finish();
-        return data.length - take;
+        return left - take;
       }
       case Body.Chunked: {
-        const used = this.chunked!.feed(data, this.emit);
+        const used = this.chunked!.feed(data.subarray(from, limit), this.emit);
         if (this.chunked!.done) this.finish();
-        return data.length - used;
+        return left - used;
       }
       case Body.UntilClose:
-        if (data.length > 0) this.sink.onData(data);
+        if (left > 0) this.sink.onData(data.subarray(from, limit));
         return 0;
       default:
         if (!this.finished) this.finish();
-        return data.length;
+        return left;
     }
   }
 
@@ -148,22 +178,24 @@ export class ResponseParser {
     this.sink.onEnd();
   }
 
-  /** Returns true for an interim (1xx) response, which is dropped. `bytes` holds the head, then CRLF CRLF at `end`. */
-  private parseHead(bytes: Buffer, end: number): boolean {
-    const text = bytes.toString('latin1', 0, end);
-    const lineEnd = statusLineEnd(bytes, end);
+  /**
+   * Parses the head at the start of `bytes`, reading only the bytes before
+   * `limit`; it finds the blank line that ends the head itself. Returns
+   * where the head ends (past the blank line), or NEED_MORE when it does
+   * not end before `limit`, having changed nothing. An interim (1xx)
+   * response is dropped: parsedHead stays false.
+   */
+  private parseHead(bytes: Buffer, limit: number): number {
+    const lineEnd = statusLineEnd(bytes, limit);
+    if (lineEnd === NEED_MORE) return NEED_MORE;
     // HTTP-version SP status-code SP [reason-phrase]
-    if (
-      lineEnd < 12 ||
-      !text.startsWith('HTTP/1.') ||
-      bytes[8] !== 32 ||
-      (lineEnd > 12 && bytes[12] !== 32)
-    ) {
+    if (lineEnd < 12 || !startsWithVersion(bytes) || bytes[8] !== 32 || (lineEnd > 12 && bytes[12] !== 32)) {
       throw new FramingError('bad status line');
     }
     const minor = bytes[7]! - 48;
     const status = threeDigits(bytes, 9);
     if (status < 100 || (minor !== 0 && minor !== 1)) throw new FramingError('bad status line');
+    const text = latin1Text(bytes, limit);
     const headers: IncomingHttpHeaders = {};
     let contentLength = -1;
     let chunked = false;
@@ -175,10 +207,17 @@ export class ResponseParser {
     // The kept lines are copied in runs: [runStart, pos) is kept so far.
     let fields = '';
     let runStart = pos;
-    while (pos < end) {
+    for (;;) {
+      if (pos + 1 >= limit) return NEED_MORE;
+      if (bytes[pos] === 13) {
+        // The blank line: a CR must start its CRLF.
+        if (bytes[pos + 1] !== 10) throw new FramingError('bad header name');
+        break;
+      }
       const lineStart = pos;
-      const cr = scanField(bytes, pos, end, false, field);
+      const cr = scanField(bytes, pos, limit, false, field);
       if (cr < 0) {
+        if (cr === NEED_MORE) return NEED_MORE;
         throw new FramingError(cr === BAD_NAME ? 'bad header name' : 'control character in a header value');
       }
       pos = cr + 2;
@@ -221,10 +260,11 @@ export class ResponseParser {
       else if (name === 'set-cookie') headers[name] = [prev as string, value];
       else headers[name] = `${prev}, ${value}`;
     }
-    if (this.allHeaders && runStart < end) fields += `${text.slice(runStart)}\r\n`;
+    if (this.allHeaders && runStart < pos) fields += text.slice(runStart, pos);
     let exact = this.allHeaders;
     if (connection !== '') exact = dropConnectionOptions(headers, connection) === 0 && exact;
-    if (status < 200 && status !== 101) return true;
+    const past = pos + 2;
+    if (status < 200 && status !== 101) return past;
     this.parsedHead = true;
     this.keepAlive = minor === 1 ? !connection.includes('close') : connection.includes('keep-alive');
     if (this.noBody || status === 204 || status === 304 || status < 200) {
@@ -254,7 +294,7 @@ export class ResponseParser {
       fields: exact ? fields : undefined,
     });
     if (this.body === Body.None || (this.body === Body.Length && this.remaining === 0)) this.finish();
-    return false;
+    return past;
   }
 }
 
@@ -262,15 +302,28 @@ export class ResponseParser {
 const SCANNED: ScannedField = { colon: 0, upper: false, valueStart: 0, valueEnd: 0 };
 
 /**
- * Where the status line ends (its CR). A LF or NUL in it would split the
+ * Where the status line ends (its CR, which a LF follows), or NEED_MORE
+ * when that is not before `limit`. A LF or NUL in it would split the
  * status line we write on, and a CR must start its CRLF: -1 for those.
  */
-function statusLineEnd(bytes: Buffer, end: number): number {
-  for (let i = 0; i < end; i++) {
+function statusLineEnd(bytes: Buffer, limit: number): number {
+  for (let i = 0; i < limit; i++) {
     const c = bytes[i]!;
-    if (c <= 13 && (c === 13 || c === 10 || c === 0)) return c === 13 && bytes[i + 1] === 10 ? i : -1;
+    if (c <= 13 && (c === 13 || c === 10 || c === 0)) {
+      if (c !== 13) return -1;
+      if (i + 1 >= limit) return NEED_MORE;
+      return bytes[i + 1] === 10 ? i : -1;
+    }
   }
-  return end;
+  return NEED_MORE;
+}
+
+/** `HTTP/1.`, the status line's start, as byte codes. */
+const VERSION_START = Buffer.from('HTTP/1.', 'latin1');
+
+function startsWithVersion(bytes: Buffer): boolean {
+  for (let i = 0; i < VERSION_START.length; i++) if (bytes[i] !== VERSION_START[i]) return false;
+  return true;
 }
 
 /** The status code at `at`, or -1. */

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import net, { type Socket } from 'node:net';
 import { test } from 'node:test';
 import { bytePattern } from '../../test/fixtures/byte-pattern.js';
-import { readInto, readIntoReadable, sharedReadsAvailable } from './socket-reads.js';
+import { copyOut, copyRange, readInto, readIntoReadable, sharedReadsAvailable } from './socket-reads.js';
 
 /** A server whose one accepted socket `onSocket` sets up, and a client connected to it. */
 async function pair(onSocket: (s: Socket) => void): Promise<{ client: Socket; server: net.Server }> {
@@ -30,13 +30,17 @@ test('on this Node, accepted sockets can read through the shared buffer', () => 
   assert.equal(sharedReadsAvailable(), true);
 });
 
-test('every read reaches the callback as its own copy, in order; no data events; end still comes', async () => {
+test('every read reaches the callback in the one shared buffer, in order; no data events; end still comes', async () => {
   const chunks: Buffer[] = [];
+  const buffers = new Set<Buffer>();
   let dataEvents = 0;
   let taken = false;
   const ended = latch<void>();
   const { client, server } = await pair((s) => {
-    taken = readInto(s, (c) => chunks.push(c));
+    taken = readInto(s, (bytes, length) => {
+      buffers.add(bytes);
+      chunks.push(copyOut(bytes, length));
+    });
     s.on('data', () => dataEvents++);
     s.on('end', () => ended.resolve());
   });
@@ -46,8 +50,9 @@ test('every read reaches the callback as its own copy, in order; no data events;
   await ended.promise;
   assert.equal(taken, true);
   assert.equal(dataEvents, 0);
-  // The shared buffer was overwritten by later reads: the early chunks must not have changed with it.
+  // Every read landed in the same buffer, which later reads overwrote: the copies must not have changed with it.
   assert.ok(chunks.length >= 3, `${chunks.length} reads`);
+  assert.equal(buffers.size, 1);
   assert.ok(Buffer.concat(chunks).equals(Buffer.concat(sent)));
   server.close();
 });
@@ -59,8 +64,8 @@ test('pause() stops the reads and resume() brings the rest', async () => {
   const ended = latch<void>();
   const { client, server } = await pair((s) => {
     socket = s;
-    readInto(s, (c) => {
-      chunks.push(c);
+    readInto(s, (bytes, length) => {
+      chunks.push(copyOut(bytes, length));
       if (chunks.length === 1) {
         s.pause();
         first.resolve();
@@ -88,7 +93,7 @@ test('readIntoReadable: bytes put back with unshift, then later reads, come out 
   let socket: Socket | undefined;
   const { client, server } = await pair((s) => {
     socket = s;
-    readInto(s, (c) => first.resolve(c));
+    readInto(s, (bytes, length) => first.resolve(copyOut(bytes, length)));
     s.on('end', () => ended.resolve());
   });
   client.write('head');
@@ -103,4 +108,12 @@ test('readIntoReadable: bytes put back with unshift, then later reads, come out 
   await ended.promise;
   assert.ok(Buffer.concat(seen).equals(Buffer.concat([Buffer.from('head'), bytePattern(200_000, 9)])));
   server.close();
+});
+
+test('copyRange: the bytes of a range in a buffer of their own, unchanged when the source is overwritten', () => {
+  const source = Buffer.from('0123456789');
+  const part = copyRange(source, 3, 7);
+  source.fill(0);
+  assert.equal(part.toString(), '3456');
+  assert.equal(copyRange(source, 4, 4).length, 0);
 });

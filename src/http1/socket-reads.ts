@@ -41,13 +41,16 @@ interface HandleOf {
 }
 
 /**
- * From now on, each read of `socket` goes to `onChunk` as a Buffer of its
- * own (a copy out of the shared one), not to 'data' listeners. 'end',
- * 'error', 'close', pause() and resume() work as before. Returns false, and
- * changes nothing, where this Node does not allow it, for a TLS socket, or
- * when bytes are already buffered in the socket's Readable.
+ * From now on, each read of `socket` goes to `onRead` as the shared buffer
+ * and the number of bytes read into it, not to 'data' listeners. Those
+ * bytes are valid only during the call: the next read of any socket
+ * overwrites them, so `onRead` copies out what it keeps (copyOut,
+ * copyRange). 'end', 'error', 'close', pause() and resume() work as
+ * before. Returns false, and changes nothing, where this Node does not
+ * allow it, for a TLS socket, or when bytes are already buffered in the
+ * socket's Readable.
  */
-export function readInto(socket: Socket, onChunk: (chunk: Buffer) => void): boolean {
+export function readInto(socket: Socket, onRead: (bytes: Buffer, length: number) => void): boolean {
   const handle = (socket as HandleOf)._handle;
   if (
     FIELDS === undefined ||
@@ -60,7 +63,7 @@ export function readInto(socket: Socket, onChunk: (chunk: Buffer) => void): bool
   const fields = socket as unknown as Record<symbol, unknown>;
   fields[FIELDS.buffer] = SHARED;
   fields[FIELDS.callback] = ((nread: number, buf: Buffer) => {
-    inReadCallback(deliver, onChunk, copyOut(buf, nread));
+    inReadCallback(onRead, buf, nread);
     return undefined;
   }) satisfies ReadCallback;
   handle.useUserBuffer(SHARED);
@@ -86,14 +89,15 @@ export function sharedReadsAvailable(): boolean {
   return FIELDS !== undefined;
 }
 
-function deliver(onChunk: (chunk: Buffer) => void, chunk: Buffer): void {
-  onChunk(chunk);
-}
-
 /** The first `nread` bytes of a shared read buffer, in a Buffer of their own. */
 export function copyOut(buf: Buffer, nread: number): Buffer {
+  return copyRange(buf, 0, nread);
+}
+
+/** Bytes [from, to) of a shared read buffer, in a Buffer of their own. */
+export function copyRange(buf: Buffer, from: number, to: number): Buffer {
   // allocUnsafe takes small sizes from node's pool: cheaper than the 64 KiB allocation it replaces.
-  const chunk = Buffer.allocUnsafe(nread);
-  buf.copy(chunk, 0, 0, nread);
+  const chunk = Buffer.allocUnsafe(to - from);
+  buf.copy(chunk, 0, from, to);
   return chunk;
 }

@@ -23,7 +23,6 @@ import { withHead } from './header-lines.js';
 import { inReadCallback, readClock } from './read-clock.js';
 import { requestHead, requestHeadFromLines } from './request-writer.js';
 import { FramingError, type ResponseHead, ResponseParser, type ResponseSink } from './response-parser.js';
-import { copyOut } from './socket-reads.js';
 import { writeDirect } from './socket-writes.js';
 
 export interface UpstreamPoolOptions {
@@ -173,12 +172,12 @@ class Connection {
   constructor(pool: UpstreamPool, o: UpstreamPoolOptions) {
     this.pool = pool;
     // Reads land in one shared buffer and come straight to onData (no stream
-    // machinery, no allocation per read); onData copies out what outlives it.
+    // machinery, no allocation per read), which parses them where they lie.
     const socket = net.connect({
       host: o.host,
       port: o.port,
       noDelay: true,
-      onread: { buffer: READ_BUFFER, callback: (n: number, buf: Buffer) => this.onRead(n, buf) },
+      onread: { buffer: READ_BUFFER, callback: (n: number) => this.onRead(n) },
     });
     this.socket = socket;
     (socket as SocketWithConn)[kConn] = this;
@@ -244,14 +243,15 @@ class Connection {
     streamBody(this, r, body, length === -1);
   }
 
-  /** `onread` callback: `buf` is the shared read buffer, valid only during this call. */
-  onRead(n: number, buf: Buffer): boolean {
-    // A copy: the response bytes may be written downstream asynchronously.
-    inReadCallback(deliver, this, copyOut(buf, n));
+  /** `onread` callback: the bytes are in READ_BUFFER, valid only during this call. */
+  onRead(n: number): boolean {
+    // Parsed where they lie: whoever keeps body bytes copies them (DispatchHandler.onResponseData).
+    inReadCallback(deliver, this, n);
     return true;
   }
 
-  onData(chunk: Buffer): void {
+  /** [0, length) of `bytes`, valid only during this call. */
+  onData(bytes: Buffer, length: number): void {
     const r = this.req;
     if (r === null) {
       // Bytes from an upstream with no request outstanding: it cannot be trusted.
@@ -261,7 +261,7 @@ class Connection {
     r.answered = true;
     let extra: number;
     try {
-      extra = r.parser.feed(chunk);
+      extra = r.parser.feed(bytes, length);
     } catch (err) {
       if (r.done) return;
       const e =
@@ -367,8 +367,8 @@ function keepAliveDeadline(hint: string): number {
   return readClock() + lastHintMs - KEEP_ALIVE_MARGIN_MS;
 }
 
-function deliver(conn: Connection, chunk: Buffer): void {
-  conn.onData(chunk);
+function deliver(conn: Connection, length: number): void {
+  conn.onData(READ_BUFFER, length);
 }
 
 /** requestHead's `bodyLength` for this body: its length, or how a stream is framed (-1 chunked, -2 its content-length). */
