@@ -51,11 +51,19 @@ export function appendHeaderLines(
   return out;
 }
 
-/** `head` (latin1) followed by `body`, in one buffer: one plain write instead of a corked writev. */
+type Latin1Writer = Buffer & { latin1Write?: (text: string, offset: number, length: number) => number };
+
+/**
+ * `head` (latin1) followed by `body`, in one buffer: one plain write instead
+ * of a corked writev. Written with Buffer's own latin1Write (where this
+ * Node has it) and set: write() checks its arguments and looks the encoding
+ * up, and copy() makes a view of the source, on every call.
+ */
 export function withHead(head: string, body: Buffer): Buffer {
   const n = head.length;
-  const out = Buffer.allocUnsafe(n + body.length);
-  out.write(head, 0, n, 'latin1');
-  body.copy(out, n);
+  const out = Buffer.allocUnsafe(n + body.length) as Latin1Writer;
+  if (out.latin1Write !== undefined) out.latin1Write(head, 0, n);
+  else out.write(head, 0, n, 'latin1');
+  out.set(body, n);
   return out;
 }
