@@ -116,7 +116,7 @@ export async function runGateway(
   }
   const gateway = createGateway({
     resolver: createLiteralResolver(),
-    metrics: process.env.SDEP_EXP_NO_METRICS ? undefined : gatewayRequestObserver(metrics),
+    metrics: gatewayRequestObserver(metrics),
     shadowCompare: new ShadowComparer({ sink: shadowComparisonRecorder(metrics) }),
     ...(opts.tls ? { tls: opts.tls } : {}),
     logger: { info: (m) => err(m), warn: (m) => err(`warning: ${m}`) },
