@@ -133,4 +133,49 @@ describe('runGateway in process', () => {
       await g.close();
     }
   });
+
+  test('--shadow-compare-rate bounds the comparisons a second; 0 compares none', async () => {
+    const f = join(dir, 'shadow.yaml');
+    writeFileSync(f, mapping('main', '/s/') + mapping('copy', '/s/', '  shadow: true\n'));
+    const compared = async (rate: number): Promise<number> => {
+      const g = await runGateway(
+        {
+          mappings: [f],
+          ambassadorId: 'default',
+          port: 0,
+          adminPort: 0,
+          host: '127.0.0.1',
+          watch: false,
+          shadowCompareRate: rate,
+        },
+        () => {},
+        () => {},
+      );
+      try {
+        for (let i = 0; i < 5; i++) {
+          const r = await fetch(`http://127.0.0.1:${g.address.port}/s/${i}`);
+          assert.equal(await r.text(), `hello /${i}`);
+        }
+        // Each comparison is recorded once both responses are in: wait until the count settles.
+        let count = -1;
+        for (let tries = 0; tries < 20; tries++) {
+          await new Promise((r) => setTimeout(r, 50));
+          const text = await (await fetch(`http://127.0.0.1:${g.adminAddress.port}/metrics`)).text();
+          const now = text
+            .split('\n')
+            .filter((l) => l.startsWith('sdep_gateway_shadow_comparisons_total{'))
+            .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+          if (now === count && tries >= 4) break;
+          count = now;
+        }
+        return count;
+      } finally {
+        await g.close();
+      }
+    };
+    // A burst of as many tokens as the rate: 1 of the 5 requests, then none until a second has passed.
+    assert.equal(await compared(1), 1);
+    assert.equal(await compared(0), 0);
+    assert.equal(await compared(200), 5);
+  });
 });

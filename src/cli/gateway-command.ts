@@ -50,6 +50,8 @@ export interface GatewayCommandOptions {
   watch: boolean;
   /** false: node:http and undici instead of sdep's HTTP/1.1 codec (for comparison). */
   fastPath?: boolean;
+  /** Shadow responses compared with the main one, at most this many a second (default 200; 0: none). */
+  shadowCompareRate?: number;
 }
 
 export interface LoadOutcome {
@@ -117,7 +119,10 @@ export async function runGateway(
   const gateway = createGateway({
     resolver: createLiteralResolver(),
     metrics: gatewayRequestObserver(metrics),
-    shadowCompare: new ShadowComparer({ sink: shadowComparisonRecorder(metrics) }),
+    shadowCompare: new ShadowComparer({
+      sink: shadowComparisonRecorder(metrics),
+      ...(opts.shadowCompareRate === undefined ? {} : { maxPerSecond: opts.shadowCompareRate }),
+    }),
     ...(opts.tls ? { tls: opts.tls } : {}),
     logger: { info: (m) => err(m), warn: (m) => err(`warning: ${m}`) },
     fastPath: opts.fastPath !== false,
@@ -238,11 +243,19 @@ interface RawOptions {
   watch?: boolean;
   workers: number;
   fastPath: boolean;
+  shadowCompareRate?: number;
 }
 
 function parseWorkers(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`--workers takes 1 to 64 (got ${v})`);
+  return n;
+}
+
+function parseCompareRate(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 1_000_000)
+    throw new Error(`--shadow-compare-rate takes 0 to 1000000 comparisons a second (got ${v})`);
   return n;
 }
 
@@ -282,6 +295,12 @@ export function registerGatewayCommand(program: Command): void {
       1,
     )
     .option(
+      '--shadow-compare-rate <n>',
+      'shadow responses compared with the main one, at most n a second (0: none)',
+      parseCompareRate,
+      200,
+    )
+    .option(
       '--no-fast-path',
       "carry HTTP/1.1 with node's http server and undici instead of sdep's own codec (the benchmark's reference)",
     )
@@ -312,6 +331,7 @@ export function registerGatewayCommand(program: Command): void {
             ...(tls ? { tls } : {}),
             watch: raw.watch === true,
             fastPath: raw.fastPath,
+            ...(raw.shadowCompareRate === undefined ? {} : { shadowCompareRate: raw.shadowCompareRate }),
           },
           worker ? (l) => announced.push(l) : undefined,
         );
