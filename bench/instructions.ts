@@ -1,6 +1,6 @@
 /**
  * Instructions per request (not part of `npm test`):
- * `npx tsx bench/instructions.ts [--short] [--base=<checkout>] [--rounds=2] [--duration=20]`.
+ * `npx tsx bench/instructions.ts [--short] [--base=<checkout>] [--shadow] [--rounds=2] [--duration=20]`.
  *
  * CPU time on a shared VM moves 10-30 % between runs; the number of
  * instructions a process executes per request does not. This runs the
@@ -13,6 +13,12 @@
  * half the CPU, and the same for every proxy here), are left out. Under
  * valgrind each process runs some 50x slower, so the figures are counts,
  * never times. Installs valgrind (Debian) when missing and root.
+ *
+ * `--shadow` adds each gateway once more with a shadow of every request (a
+ * third upstream): the instruction side of the target on a shadow's cost.
+ * Under valgrind the gateway serves some 500 requests a second, so it is
+ * told to compare 10 a second (`--shadow-compare-rate`), about the 2 % of
+ * requests its default 200 a second samples at full speed.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -40,6 +46,9 @@ const SECONDS = argNumber('duration', SHORT ? 10 : 20);
 const WARMUP = argNumber('warmup', SHORT ? 15 : 30);
 const CONNECTIONS = 16;
 const base = process.argv.find((a) => a.startsWith('--base='))?.slice(7);
+const SHADOW = process.argv.includes('--shadow');
+/** Comparisons a second under valgrind: the share of requests the default rate samples at full speed. */
+const COMPARE_RATE = 10;
 
 requireBuild();
 ensureWrk();
@@ -62,24 +71,36 @@ interface Target {
   ready(child: ReturnType<typeof start>, port: number): Promise<unknown>;
 }
 
-const ups = await startUpstreams(2, '1');
-const [a, b] = ups.ports as [number, number];
+const ups = await startUpstreams(SHADOW ? 3 : 2, '1');
+const [a, b, shadowPort] = ups.ports as [number, number, number | undefined];
 
-function gateway(name: string, cli: string): Target {
+/** Whether that build's gateway takes --shadow-compare-rate (older ones compare at their default). */
+function takesCompareRate(cli: string): boolean {
+  return execFileSync(process.execPath, [cli, 'gateway', '--help'], { encoding: 'utf8' }).includes(
+    '--shadow-compare-rate',
+  );
+}
+
+function gateway(name: string, cli: string, shadow = false): Target {
+  const rate = shadow && takesCompareRate(cli) ? ['--shadow-compare-rate', String(COMPARE_RATE)] : [];
   return {
-    name,
+    name: shadow && rate.length === 0 ? `${name} (compares at its default rate)` : name,
     command(dir, port, adminPort) {
       const file = join(dir, 'mappings.yaml');
-      writeFileSync(file, mappingsYaml(splitMappings([a, b])));
+      writeFileSync(file, mappingsYaml(splitMappings([a, b], shadow ? shadowPort : undefined)));
       const ports = ['--port', String(port), '--admin-port', String(adminPort)];
-      return [process.execPath, [cli, 'gateway', '--mappings', file, ...ports]];
+      return [process.execPath, [cli, 'gateway', '--mappings', file, ...ports, ...rate]];
     },
     ready: (child) => waitForLine(child, /^gateway listening on /, 300_000),
   };
 }
 
 const targets: Target[] = [gateway('sdep gateway', CLI)];
-if (baseCli !== undefined) targets.push(gateway(`sdep gateway (${base})`, baseCli));
+if (SHADOW) targets.push(gateway('sdep gateway + shadow', CLI, true));
+if (baseCli !== undefined) {
+  targets.push(gateway(`sdep gateway (${base})`, baseCli));
+  if (SHADOW) targets.push(gateway(`sdep gateway (${base}) + shadow`, baseCli, true));
+}
 if (ensureDebian('nginx', 'nginx')) {
   targets.push({
     name: 'nginx, 1 worker',
@@ -166,4 +187,14 @@ console.log(
     }),
   ),
 );
+if (SHADOW) {
+  // The target on a shadow's cost, per build: with one on every request against without.
+  for (const t of targets.filter((x) => !x.name.includes('+ shadow') && x.name.startsWith('sdep'))) {
+    const shadowed = targets.find((x) => x.name.startsWith(`${t.name} + shadow`));
+    const w = shadowed === undefined ? undefined : results.get(shadowed.name);
+    const wo = results.get(t.name);
+    if (w === undefined || wo === undefined) continue;
+    console.log(`${t.name}: with a shadow / without: ${f(median(w.perRequest) / median(wo.perRequest))}`);
+  }
+}
 process.exit(0);

@@ -130,9 +130,9 @@ export function sendMirror(
   const handler = new MirrorRequest(cluster, st, ctx.deadlines, pair, metrics);
   if (mirror.timeoutMs > 0) ctx.deadlines.add(handler, mirror.timeoutMs, now);
   try {
-    // An uncompared shadow's response is read only to keep the connection: its headers are not needed.
+    // An uncompared shadow's response is read only to keep the connection: neither its headers nor its body are needed.
     pool.dispatch(
-      { path, method, headers: shadowHeaders, body, framingHeadersOnly: pair === undefined, fields: lines },
+      { path, method, headers: shadowHeaders, body, discardResponse: pair === undefined, fields: lines },
       handler,
     );
   } catch {

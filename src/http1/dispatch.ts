@@ -40,10 +40,11 @@ export interface DispatchOptions {
   /** Bound on silence between response body chunks (0 or absent: none). */
   bodyTimeout?: number;
   /**
-   * The handler ignores the response headers: the pool may hand it none
-   * (ours does, reading the framing all the same; undici ignores the hint).
+   * The handler wants neither the response's fields nor its body (an
+   * uncompared shadow's): ours reads only the framing and hands it no
+   * headers and no body bytes; undici ignores the hint.
    */
-  framingHeadersOnly?: boolean;
+  discardResponse?: boolean;
   /**
    * `headers` written out already: the head's field lines, Host included,
    * without framing ones. Ours writes these instead of `headers`, and then

@@ -198,6 +198,53 @@ export function isWrittenForm(bytes: Uint8Array, field: ScannedField, end: numbe
   );
 }
 
+/** Whether byte `c` may be in a field name (tchar). */
+export function isTokenByte(c: number): boolean {
+  return c < 128 && TCHAR[c] === 1;
+}
+
+/** digits() of the bytes [from, to). */
+export function digitsIn(bytes: Uint8Array, from: number, to: number): number {
+  if (to <= from || to - from > 15) return -1;
+  let n = 0;
+  for (let i = from; i < to; i++) {
+    const c = bytes[i]! - 48;
+    if (c < 0 || c > 9) return -1;
+    n = n * 10 + c;
+  }
+  return n;
+}
+
+/** Whether `codes` (lowercase) lie at `at`, letters in either case. */
+export function hasCodesAt(bytes: Uint8Array, at: number, codes: Uint8Array): boolean {
+  for (let i = 0; i < codes.length; i++) {
+    const c = bytes[at + i]!;
+    const want = codes[i]!;
+    if (c !== want && (want < 97 || want > 122 || c !== want - 32)) return false;
+  }
+  return true;
+}
+
+/** Whether `codes` (lowercase) lie anywhere in [from, to), letters in either case. */
+export function containsCodes(bytes: Uint8Array, from: number, to: number, codes: Uint8Array): boolean {
+  for (let at = from; at + codes.length <= to; at++) if (hasCodesAt(bytes, at, codes)) return true;
+  return false;
+}
+
+const TIMEOUT = Buffer.from('timeout=', 'latin1');
+
+/** The `timeout=N` of a Keep-Alive value in [from, to), in ms, or -1. */
+export function keepAliveTimeoutMs(bytes: Uint8Array, from: number, to: number): number {
+  for (let at = from; at + TIMEOUT.length < to; at++) {
+    if (!hasCodesAt(bytes, at, TIMEOUT)) continue;
+    let end = at + TIMEOUT.length;
+    while (end < to && bytes[end]! >= 48 && bytes[end]! <= 57) end++;
+    const seconds = digitsIn(bytes, at + TIMEOUT.length, end);
+    return seconds < 0 ? -1 : seconds * 1000;
+  }
+  return -1;
+}
+
 /** A non-negative decimal of at most 15 digits (a content-length), or -1. */
 export function digits(s: string): number {
   if (s.length === 0 || s.length > 15) return -1;

@@ -137,11 +137,11 @@ test('malformed responses throw FramingError', () => {
   for (const wire of bad) assert.throws(() => parse(wire), FramingError, JSON.stringify(wire.slice(0, 40)));
 });
 
-test('framing headers only: the others are dropped, the framing still holds', () => {
+test('a response nobody reads: no headers, no body bytes, the framing still holds', () => {
   const heads: ResponseHead[] = [];
-  let body = '';
+  let data = 0;
   const p = new ResponseParser(
-    { onHead: (h) => heads.push(h), onData: (c) => (body += c.toString()), onEnd: () => {} },
+    { onHead: (h) => heads.push(h), onData: () => data++, onEnd: () => {} },
     false,
     false,
   );
@@ -151,10 +151,54 @@ test('framing headers only: the others are dropped, the framing still holds', ()
     ),
   );
   assert.deepEqual(heads[0]!.headers, {});
-  assert.equal(heads[0]!.keepAliveHint, 'timeout=5');
-  assert.equal(body, 'ok');
+  assert.equal(heads[0]!.keepAliveMs, 5000);
+  assert.equal(data, 0);
   assert.equal(p.complete, true);
   assert.equal(extra, 4);
+});
+
+/** Where a response ends and what it says of its connection, as a parser that keeps it or drops it reads them. */
+function framingOf(wire: Buffer, cut: number, wanted: boolean): string {
+  const heads: ResponseHead[] = [];
+  let ended = 0;
+  const p = new ResponseParser(
+    { onHead: (h) => heads.push(h), onData: () => {}, onEnd: () => ended++ },
+    false,
+    wanted,
+  );
+  let extra = 0;
+  try {
+    for (const part of [wire.subarray(0, cut), wire.subarray(cut)]) extra += p.feed(part);
+  } catch (e) {
+    return `throws ${(e as Error).constructor.name}`;
+  }
+  const h = heads[0];
+  const eof = p.eof();
+  return JSON.stringify([h?.status, h?.keepAlive, h?.keepAliveMs, p.endsAtClose, ended, extra, eof]);
+}
+
+test('read for its framing only, a response ends where the full parse says, split anywhere; the same ones are refused', () => {
+  const wires = [
+    'HTTP/1.1 200 OK\r\nDate: x\r\nConnection: keep-alive\r\nKeep-Alive: timeout=120\r\nContent-Length: 3\r\n\r\nabcX',
+    'HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, Chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n',
+    'HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\nto the end',
+    'HTTP/1.1 200 OK\r\nCONNECTION: Close\r\ncontent-length: 1\r\n\r\nz',
+    'HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n',
+    'HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n',
+    'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\nContent-Type: x\r\n\r\n',
+    'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\nok',
+    'HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\nok',
+    'HTTP/1.1 200 OK\r\nX-A: 1\nContent-Length: 9\r\nContent-Length: 2\r\n\r\nok',
+    'HTTP/1.1 200 OK\r\n X-Folded: 1\r\nContent-Length: 2\r\n\r\nok',
+    'HTTP/1.1 200 OK\r\nContent-Length: 2\r\r\n\r\nok',
+  ];
+  for (const text of wires) {
+    const wire = Buffer.from(text, 'latin1');
+    const whole = framingOf(wire, wire.length, true);
+    for (let cut = 0; cut <= wire.length; cut++) {
+      assert.equal(framingOf(wire, cut, false), whole, `${JSON.stringify(text)} cut at ${cut}`);
+    }
+  }
 });
 
 test('hop-by-hop fields, and the fields Connection names, are left out of the headers; Keep-Alive is kept as the hint', () => {
@@ -164,7 +208,7 @@ test('hop-by-hop fields, and the fields Connection names, are left out of the he
   );
   const head = r.heads[0]!;
   assert.deepEqual(head.headers, { 'content-type': 'a/b', 'x-end': '2', 'content-length': '2' });
-  assert.equal(head.keepAliveHint, 'timeout=5');
+  assert.equal(head.keepAliveMs, 5000);
   assert.equal(head.keepAlive, true);
   assert.equal(r.body, 'ok');
 });

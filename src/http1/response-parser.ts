@@ -9,13 +9,20 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { ChunkedDecoder, FramingError } from './chunked.js';
 import {
   BAD_NAME,
+  containsCodes,
   digits,
+  digitsIn,
   fieldNameAt,
+  hasCodesAt,
+  isTokenByte,
   isWrittenForm,
+  keepAliveTimeoutMs,
   latin1Text,
+  matchWord,
   NEED_MORE,
   type ScannedField,
   scanField,
+  wordTable,
 } from './field-text.js';
 import { dropConnectionOptions, isHopByHop } from './hop-by-hop.js';
 
@@ -30,8 +37,8 @@ export interface ResponseHead {
   headers: IncomingHttpHeaders;
   /** The upstream keeps the connection open after this response. */
   keepAlive: boolean;
-  /** Its Keep-Alive field (`timeout=5`), when it sent one: hop-by-hop, so not in `headers`. */
-  keepAliveHint: string | undefined;
+  /** The timeout its Keep-Alive field gives (`timeout=5`: 5000), or -1: hop-by-hop, so not in `headers`. */
+  keepAliveMs: number;
   /**
    * The lines of `headers`, in the upstream's order, each `name: value\r\n`
    * with the name lowercase (hop-by-hop ones left out): what writing
@@ -77,19 +84,21 @@ export class ResponseParser {
   private readonly noBody: boolean;
   private readonly emit: (chunk: Buffer) => void;
 
-  private readonly allHeaders: boolean;
+  /** The sink reads the fields and the body; false: only where the response ends matters. */
+  private readonly wanted: boolean;
 
   /**
    * `headRequest`: the request was HEAD, so the response has no body whatever
-   * it declares. `allHeaders` false: no field is kept (the framing ones are
-   * still read), for a reader that drops them (an uncompared shadow response).
-   * Hop-by-hop fields are never kept; Keep-Alive comes back as keepAliveHint.
+   * it declares. `wanted` false: for a reader that drops the response (an
+   * uncompared shadow's), only the framing is read; the head comes with no
+   * headers and onData is never called. Hop-by-hop fields are never kept;
+   * Keep-Alive's timeout comes back as keepAliveMs.
    */
-  constructor(sink: ResponseSink, headRequest: boolean, allHeaders = true) {
+  constructor(sink: ResponseSink, headRequest: boolean, wanted = true) {
     this.sink = sink;
     this.noBody = headRequest;
-    this.allHeaders = allHeaders;
-    this.emit = (chunk) => sink.onData(chunk);
+    this.wanted = wanted;
+    this.emit = wanted ? (chunk) => sink.onData(chunk) : ignore;
   }
 
   get complete(): boolean {
@@ -143,7 +152,7 @@ export class ResponseParser {
     switch (this.body) {
       case Body.Length: {
         const take = Math.min(this.remaining, left);
-        if (take > 0)
+        if (take > 0 && this.wanted)
           this.sink.onData(from === 0 && take === data.length ? data : data.subarray(from, from + take));
         this.remaining -= take;
         if (this.remaining === 0) this.finish();
@@ -155,7 +164,7 @@ export class ResponseParser {
         return left - used;
       }
       case Body.UntilClose:
-        if (left > 0) this.sink.onData(data.subarray(from, limit));
+        if (left > 0 && this.wanted) this.sink.onData(data.subarray(from, limit));
         return 0;
       default:
         if (!this.finished) this.finish();
@@ -195,106 +204,219 @@ export class ResponseParser {
     const minor = bytes[7]! - 48;
     const status = threeDigits(bytes, 9);
     if (status < 100 || (minor !== 0 && minor !== 1)) throw new FramingError('bad status line');
-    const text = latin1Text(bytes, limit);
-    const headers: IncomingHttpHeaders = {};
-    let contentLength = -1;
-    let chunked = false;
-    let otherCoding = false;
-    let connection = '';
-    let keepAliveHint: string | undefined;
-    const field = SCANNED;
-    let pos = lineEnd + 2;
-    // The kept lines are copied in runs: [runStart, pos) is kept so far.
-    let fields = '';
-    let runStart = pos;
-    for (;;) {
-      if (pos + 1 >= limit) return NEED_MORE;
-      if (bytes[pos] === 13) {
-        // The blank line: a CR must start its CRLF.
-        if (bytes[pos + 1] !== 10) throw new FramingError('bad header name');
-        break;
-      }
-      const lineStart = pos;
-      const cr = scanField(bytes, pos, limit, false, field);
-      if (cr < 0) {
-        if (cr === NEED_MORE) return NEED_MORE;
-        throw new FramingError(cr === BAD_NAME ? 'bad header name' : 'control character in a header value');
-      }
-      pos = cr + 2;
-      const colon = field.colon;
-      const length = colon - lineStart;
-      // Not a framing header (those are 10, 14 and 17 long), and nobody reads the others.
-      if (!this.allHeaders && length !== 10 && length !== 14 && length !== 17) continue;
-      const name = fieldNameAt(bytes, text, lineStart, colon);
-      const value = text.slice(field.valueStart, field.valueEnd);
-      if (name === 'content-length') {
-        const n = digits(value);
-        // A repeated length, even an equal one, is refused (as llhttp does).
-        if (n < 0 || contentLength >= 0) throw new FramingError('bad or repeated content-length');
-        contentLength = n;
-      } else if (name === 'transfer-encoding') {
-        chunked = value.toLowerCase().endsWith('chunked');
-        otherCoding = !chunked;
-      } else if (name === 'keep-alive') {
-        keepAliveHint = value;
-      } else if (name === 'connection') {
-        connection = connection === '' ? value.toLowerCase() : `${connection}, ${value.toLowerCase()}`;
-      }
-      // Hop-by-hop fields end here: never forwarded, so never stored (deleting
-      // them later would turn the object into a slow dictionary).
-      if (!this.allHeaders) continue;
-      if (isHopByHop(name)) {
-        if (lineStart > runStart) fields += text.slice(runStart, lineStart);
-        runStart = pos;
-        continue;
-      }
-      if (!isWrittenForm(bytes, field, cr)) {
-        // Not as we write a field: this line is written anew.
-        if (lineStart > runStart) fields += text.slice(runStart, lineStart);
-        fields += `${name}: ${value}\r\n`;
-        runStart = pos;
-      }
-      const prev = headers[name];
-      if (prev === undefined) headers[name] = value;
-      else if (Array.isArray(prev)) prev.push(value);
-      else if (name === 'set-cookie') headers[name] = [prev as string, value];
-      else headers[name] = `${prev}, ${value}`;
+    const f = FRAMING;
+    f.contentLength = -1;
+    f.chunked = false;
+    f.otherCoding = false;
+    f.close = false;
+    f.keepAlive = false;
+    f.keepAliveMs = -1;
+    let text = '';
+    let headers: IncomingHttpHeaders = NO_HEADERS;
+    let fields: string | undefined;
+    let end: number;
+    if (this.wanted) {
+      text = latin1Text(bytes, limit);
+      headers = {};
+      end = readFields(bytes, text, lineEnd + 2, limit, headers, f);
+      fields = f.fields;
+    } else {
+      end = readFraming(bytes, lineEnd + 2, limit, f);
     }
-    if (this.allHeaders && runStart < pos) fields += text.slice(runStart, pos);
-    let exact = this.allHeaders;
-    if (connection !== '') exact = dropConnectionOptions(headers, connection) === 0 && exact;
-    const past = pos + 2;
+    if (end === NEED_MORE) return NEED_MORE;
+    const past = end + 2;
     if (status < 200 && status !== 101) return past;
     this.parsedHead = true;
-    this.keepAlive = minor === 1 ? !connection.includes('close') : connection.includes('keep-alive');
+    this.keepAlive = minor === 1 ? !f.close : f.keepAlive;
     if (this.noBody || status === 204 || status === 304 || status < 200) {
       this.body = Body.None;
-    } else if (chunked) {
+    } else if (f.chunked) {
       // Both framings (RFC 9112 §6.3 allows treating it as an error, as llhttp does):
       // refused, so no two parsers on the path can disagree on where it ends.
-      if (contentLength >= 0) throw new FramingError('both transfer-encoding and content-length');
+      if (f.contentLength >= 0) throw new FramingError('both transfer-encoding and content-length');
       this.body = Body.Chunked;
       this.chunked = new ChunkedDecoder();
-    } else if (otherCoding) {
+    } else if (f.otherCoding) {
       this.body = Body.UntilClose;
-    } else if (contentLength >= 0) {
+    } else if (f.contentLength >= 0) {
       this.body = Body.Length;
-      this.remaining = contentLength;
+      this.remaining = f.contentLength;
     } else {
       this.body = Body.UntilClose;
     }
     if (this.body === Body.UntilClose) this.keepAlive = false;
-    const statusMessage = lineEnd > 13 ? text.slice(13, lineEnd) : '';
     this.sink.onHead({
       status,
-      statusMessage,
+      statusMessage: lineEnd > 13 && this.wanted ? text.slice(13, lineEnd) : '',
       headers,
       keepAlive: this.keepAlive,
-      keepAliveHint,
-      fields: exact ? fields : undefined,
+      keepAliveMs: f.keepAliveMs,
+      fields,
     });
     if (this.body === Body.None || (this.body === Body.Length && this.remaining === 0)) this.finish();
     return past;
+  }
+}
+
+function ignore(): void {}
+
+/** What a head says of its framing, as readFields and readFraming find it. */
+interface Framing {
+  contentLength: number;
+  chunked: boolean;
+  /** A transfer coding other than chunked last: the body runs to the close. */
+  otherCoding: boolean;
+  /** Connection says close / keep-alive. */
+  close: boolean;
+  keepAlive: boolean;
+  /** Keep-Alive's timeout in ms, or -1. */
+  keepAliveMs: number;
+  /** readFields only: ResponseHead.fields. */
+  fields: string | undefined;
+}
+
+/** The scratch record of a parse: parseHead runs to completion, one at a time. */
+const FRAMING: Framing = {
+  contentLength: -1,
+  chunked: false,
+  otherCoding: false,
+  close: false,
+  keepAlive: false,
+  keepAliveMs: -1,
+  fields: undefined,
+};
+
+/** The headers of a response whose fields nobody reads. */
+const NO_HEADERS: IncomingHttpHeaders = Object.freeze({}) as IncomingHttpHeaders;
+
+/**
+ * Reads every field line from `pos` into `headers` (hop-by-hop ones left
+ * out) and `f`. Returns where the blank line starts, or NEED_MORE.
+ */
+function readFields(
+  bytes: Buffer,
+  text: string,
+  pos: number,
+  limit: number,
+  headers: IncomingHttpHeaders,
+  f: Framing,
+): number {
+  const field = SCANNED;
+  let connection = '';
+  // The kept lines are copied in runs: [runStart, pos) is kept so far.
+  let fields = '';
+  let runStart = pos;
+  for (;;) {
+    if (pos + 1 >= limit) return NEED_MORE;
+    if (bytes[pos] === 13) {
+      // The blank line: a CR must start its CRLF.
+      if (bytes[pos + 1] !== 10) throw new FramingError('bad header name');
+      break;
+    }
+    const lineStart = pos;
+    const cr = scanField(bytes, pos, limit, false, field);
+    if (cr < 0) {
+      if (cr === NEED_MORE) return NEED_MORE;
+      throw new FramingError(cr === BAD_NAME ? 'bad header name' : 'control character in a header value');
+    }
+    pos = cr + 2;
+    const name = fieldNameAt(bytes, text, lineStart, field.colon);
+    const value = text.slice(field.valueStart, field.valueEnd);
+    if (name === 'content-length') {
+      const n = digits(value);
+      // A repeated length, even an equal one, is refused (as llhttp does).
+      if (n < 0 || f.contentLength >= 0) throw new FramingError('bad or repeated content-length');
+      f.contentLength = n;
+    } else if (name === 'transfer-encoding') {
+      f.chunked = value.toLowerCase().endsWith('chunked');
+      f.otherCoding = !f.chunked;
+    } else if (name === 'keep-alive') {
+      f.keepAliveMs = keepAliveTimeoutMs(bytes, field.valueStart, field.valueEnd);
+    } else if (name === 'connection') {
+      connection = connection === '' ? value.toLowerCase() : `${connection}, ${value.toLowerCase()}`;
+    }
+    // Hop-by-hop fields end here: never forwarded, so never stored (deleting
+    // them later would turn the object into a slow dictionary).
+    if (isHopByHop(name)) {
+      if (lineStart > runStart) fields += text.slice(runStart, lineStart);
+      runStart = pos;
+      continue;
+    }
+    if (!isWrittenForm(bytes, field, cr)) {
+      // Not as we write a field: this line is written anew.
+      if (lineStart > runStart) fields += text.slice(runStart, lineStart);
+      fields += `${name}: ${value}\r\n`;
+      runStart = pos;
+    }
+    const prev = headers[name];
+    if (prev === undefined) headers[name] = value;
+    else if (Array.isArray(prev)) prev.push(value);
+    else if (name === 'set-cookie') headers[name] = [prev as string, value];
+    else headers[name] = `${prev}, ${value}`;
+  }
+  if (runStart < pos) fields += text.slice(runStart, pos);
+  f.close = connection.includes('close');
+  f.keepAlive = connection.includes('keep-alive');
+  f.fields = connection !== '' && dropConnectionOptions(headers, connection) > 0 ? undefined : fields;
+  return pos;
+}
+
+/** The framing fields, by their lowercase names. */
+const FRAMING_NAMES = wordTable(['connection', 'keep-alive', 'content-length', 'transfer-encoding']);
+const CHUNKED = Buffer.from('chunked', 'latin1');
+const CLOSE = Buffer.from('close', 'latin1');
+const KEEP_ALIVE = Buffer.from('keep-alive', 'latin1');
+
+/**
+ * For a response nobody reads but its framing (an uncompared shadow's):
+ * reads only the framing fields into `f`, on the bytes, with no text and
+ * no headers. A line whose name cannot be one of them (its first letter is
+ * not c, t or k) is only checked to start with a token character and end
+ * in CRLF: a bare LF would end a line here that another parser would not.
+ * Returns where the blank line starts, or NEED_MORE.
+ */
+function readFraming(bytes: Buffer, pos: number, limit: number, f: Framing): number {
+  const field = SCANNED;
+  for (;;) {
+    if (pos + 1 >= limit) return NEED_MORE;
+    const first = bytes[pos]!;
+    if (first === 13) {
+      if (bytes[pos + 1] !== 10) throw new FramingError('bad header name');
+      return pos;
+    }
+    const letter = first | 0x20;
+    if (letter !== 99 /* c */ && letter !== 116 /* t */ && letter !== 107 /* k */) {
+      if (!isTokenByte(first)) throw new FramingError('bad header name');
+      let lf = pos + 1;
+      while (lf < limit && bytes[lf] !== 10) lf++;
+      if (lf >= limit) return NEED_MORE;
+      if (bytes[lf - 1] !== 13) throw new FramingError('control character in a header value');
+      pos = lf + 1;
+      continue;
+    }
+    const cr = scanField(bytes, pos, limit, false, field);
+    if (cr < 0) {
+      if (cr === NEED_MORE) return NEED_MORE;
+      throw new FramingError(cr === BAD_NAME ? 'bad header name' : 'control character in a header value');
+    }
+    const name = matchWord(FRAMING_NAMES, bytes, pos, field.colon, true);
+    pos = cr + 2;
+    if (name === undefined) continue;
+    const from = field.valueStart;
+    const to = field.valueEnd;
+    if (name === 'content-length') {
+      const n = digitsIn(bytes, from, to);
+      if (n < 0 || f.contentLength >= 0) throw new FramingError('bad or repeated content-length');
+      f.contentLength = n;
+    } else if (name === 'transfer-encoding') {
+      f.chunked = to - from >= CHUNKED.length && hasCodesAt(bytes, to - CHUNKED.length, CHUNKED);
+      f.otherCoding = !f.chunked;
+    } else if (name === 'keep-alive') {
+      f.keepAliveMs = keepAliveTimeoutMs(bytes, from, to);
+    } else {
+      f.close ||= containsCodes(bytes, from, to, CLOSE);
+      f.keepAlive ||= containsCodes(bytes, from, to, KEEP_ALIVE);
+    }
   }
 }
 

@@ -65,7 +65,7 @@ class UpstreamRequest implements DispatchController, ResponseSink {
     this.pool = pool;
     this.opts = opts;
     this.handler = handler;
-    this.parser = new ResponseParser(this, opts.method === 'HEAD', opts.framingHeadersOnly !== true);
+    this.parser = new ResponseParser(this, opts.method === 'HEAD', opts.discardResponse !== true);
     const ht = opts.headersTimeout;
     if (ht !== undefined && ht > 0) this.headersTimer = setTimeout(onHeadersTimeout, ht, this);
   }
@@ -275,8 +275,9 @@ class Connection {
     const reusable = extra === 0 && r.bodySent && r.head!.keepAlive && !this.pool.closing;
     if (reusable) {
       this.reused = true;
-      const hint = r.head!.keepAliveHint;
-      if (typeof hint === 'string') this.expiresAt = keepAliveDeadline(hint);
+      // Past the upstream's own Keep-Alive timeout (less a margin) it may close the connection any moment.
+      const ms = r.head!.keepAliveMs;
+      if (ms >= 0) this.expiresAt = readClock() + ms - KEEP_ALIVE_MARGIN_MS;
       if (r.isPaused) this.socket.resume();
       this.pool.connectionFree(this);
       r.succeed();
@@ -350,21 +351,6 @@ function onConnectTimeout(c: Connection): void {
 
 function isStream(body: Buffer | Readable | null): boolean {
   return body !== null && !Buffer.isBuffer(body);
-}
-
-/** An upstream sends the same hint on every response: its timeout is parsed once. */
-let lastHint = '';
-let lastHintMs = -1;
-
-/** `Keep-Alive: timeout=5, max=1000` → when to stop reusing the connection. */
-function keepAliveDeadline(hint: string): number {
-  if (hint !== lastHint) {
-    const m = /timeout=(\d+)/i.exec(hint);
-    lastHint = hint;
-    lastHintMs = m === null ? -1 : Number(m[1]) * 1000;
-  }
-  if (lastHintMs < 0) return 0;
-  return readClock() + lastHintMs - KEEP_ALIVE_MARGIN_MS;
 }
 
 function deliver(conn: Connection, length: number): void {
