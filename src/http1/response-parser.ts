@@ -370,9 +370,9 @@ const KEEP_ALIVE = Buffer.from('keep-alive', 'latin1');
 /**
  * For a response nobody reads but its framing (an uncompared shadow's):
  * reads only the framing fields into `f`, on the bytes, with no text and
- * no headers. A line whose name cannot be one of them (its first letter is
- * not c, t or k) is only checked to start with a token character and end
- * in CRLF: a bare LF would end a line here that another parser would not.
+ * no headers. Every name is checked; the value of a field whose name
+ * cannot be a framing one (by its length) is only checked to end in CRLF:
+ * a bare LF would end a line here that another parser would not.
  * Returns where the blank line starts, or NEED_MORE.
  */
 function readFraming(bytes: Buffer, pos: number, limit: number, f: Framing): number {
@@ -384,10 +384,14 @@ function readFraming(bytes: Buffer, pos: number, limit: number, f: Framing): num
       if (bytes[pos + 1] !== 10) throw new FramingError('bad header name');
       return pos;
     }
-    const letter = first | 0x20;
-    if (letter !== 99 /* c */ && letter !== 116 /* t */ && letter !== 107 /* k */) {
-      if (!isTokenByte(first)) throw new FramingError('bad header name');
-      let lf = pos + 1;
+    let colon = pos;
+    while (colon < limit && isTokenByte(bytes[colon]!)) colon++;
+    if (colon >= limit) return NEED_MORE;
+    if (colon === pos || bytes[colon] !== 58 /* : */) throw new FramingError('bad header name');
+    const length = colon - pos;
+    // Not a framing field (those are 10, 14 and 17 long): its value is only checked to end in CRLF.
+    if (length !== 10 && length !== 14 && length !== 17) {
+      let lf = colon + 1;
       while (lf < limit && bytes[lf] !== 10) lf++;
       if (lf >= limit) return NEED_MORE;
       if (bytes[lf - 1] !== 13) throw new FramingError('control character in a header value');
