@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { loadTable, runGateway } from './gateway-command.js';
+import { type GatewayCommandOptions, loadTable, runGateway } from './gateway-command.js';
 
 let dir: string;
 let up: Server;
@@ -26,6 +26,19 @@ after(() => {
   up.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+/** runGateway's options for `mappings` on ephemeral local ports, with `extra` on top. */
+function options(mappings: string[], extra: Partial<GatewayCommandOptions> = {}): GatewayCommandOptions {
+  return {
+    mappings,
+    ambassadorId: 'default',
+    port: 0,
+    adminPort: 0,
+    host: '127.0.0.1',
+    watch: false,
+    ...extra,
+  };
+}
 
 function mapping(name: string, prefix: string, extra = ''): string {
   return `---
@@ -80,14 +93,7 @@ describe('runGateway in process', () => {
     const lines: string[] = [];
     await assert.rejects(
       runGateway(
-        {
-          mappings: [join(dir, 'missing')],
-          ambassadorId: 'default',
-          port: 0,
-          adminPort: 0,
-          host: '127.0.0.1',
-          watch: false,
-        },
+        options([join(dir, 'missing')]),
         (l) => lines.push(l),
         (l) => lines.push(l),
       ),
@@ -100,15 +106,7 @@ describe('runGateway in process', () => {
     writeFileSync(f, mapping('t', '/t/'));
     const out: string[] = [];
     const g = await runGateway(
-      {
-        mappings: [f],
-        ambassadorId: 'default',
-        port: 0,
-        adminPort: 0,
-        host: '127.0.0.1',
-        tls: 'self-signed',
-        watch: false,
-      },
+      options([f], { tls: 'self-signed' }),
       (l) => out.push(l),
       () => {},
     );
@@ -139,15 +137,7 @@ describe('runGateway in process', () => {
     writeFileSync(f, mapping('main', '/s/') + mapping('copy', '/s/', '  shadow: true\n'));
     const compared = async (rate: number): Promise<number> => {
       const g = await runGateway(
-        {
-          mappings: [f],
-          ambassadorId: 'default',
-          port: 0,
-          adminPort: 0,
-          host: '127.0.0.1',
-          watch: false,
-          shadowCompareRate: rate,
-        },
+        options([f], { shadowCompareRate: rate }),
         () => {},
         () => {},
       );

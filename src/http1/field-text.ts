@@ -203,7 +203,7 @@ export function isTokenByte(c: number): boolean {
   return c < 128 && TCHAR[c] === 1;
 }
 
-/** digits() of the bytes [from, to). */
+/** The non-negative decimal of at most 15 digits in bytes [from, to) (a content-length), or -1. */
 export function digitsIn(bytes: Uint8Array, from: number, to: number): number {
   if (to <= from || to - from > 15) return -1;
   let n = 0;
@@ -243,16 +243,4 @@ export function keepAliveTimeoutMs(bytes: Uint8Array, from: number, to: number):
     return seconds < 0 ? -1 : seconds * 1000;
   }
   return -1;
-}
-
-/** A non-negative decimal of at most 15 digits (a content-length), or -1. */
-export function digits(s: string): number {
-  if (s.length === 0 || s.length > 15) return -1;
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    n = n * 10 + c;
-  }
-  return n;
 }

@@ -10,7 +10,7 @@
 import { Buffer } from 'node:buffer';
 import type { IncomingHttpHeaders } from 'node:http';
 import {
-  digits,
+  digitsIn,
   fieldNameAt,
   isWrittenForm,
   latin1Text,
@@ -158,7 +158,7 @@ export function parseRequestHead(
     if (headers[name] !== undefined || isDeclined(name)) return undefined;
     const value = text.slice(field.valueStart, field.valueEnd);
     if (name === 'content-length') {
-      contentLength = digits(value);
+      contentLength = digitsIn(bytes, field.valueStart, field.valueEnd);
       if (contentLength < 0) return undefined;
     } else if (name === 'connection') {
       const v = value.toLowerCase();

@@ -10,7 +10,6 @@ import { ChunkedDecoder, FramingError } from './chunked.js';
 import {
   BAD_NAME,
   containsCodes,
-  digits,
   digitsIn,
   fieldNameAt,
   hasCodesAt,
@@ -260,6 +259,12 @@ export class ResponseParser {
 
 function ignore(): void {}
 
+/** A scanField answer below 0: NEED_MORE is passed on, a malformed line thrown as FramingError. */
+function fieldFailure(cr: number): number {
+  if (cr === NEED_MORE) return NEED_MORE;
+  throw new FramingError(cr === BAD_NAME ? 'bad header name' : 'control character in a header value');
+}
+
 /** What a head says of its framing, as readFields and readFraming find it. */
 interface Framing {
   contentLength: number;
@@ -315,15 +320,12 @@ function readFields(
     }
     const lineStart = pos;
     const cr = scanField(bytes, pos, limit, false, field);
-    if (cr < 0) {
-      if (cr === NEED_MORE) return NEED_MORE;
-      throw new FramingError(cr === BAD_NAME ? 'bad header name' : 'control character in a header value');
-    }
+    if (cr < 0) return fieldFailure(cr);
     pos = cr + 2;
     const name = fieldNameAt(bytes, text, lineStart, field.colon);
     const value = text.slice(field.valueStart, field.valueEnd);
     if (name === 'content-length') {
-      const n = digits(value);
+      const n = digitsIn(bytes, field.valueStart, field.valueEnd);
       // A repeated length, even an equal one, is refused (as llhttp does).
       if (n < 0 || f.contentLength >= 0) throw new FramingError('bad or repeated content-length');
       f.contentLength = n;
@@ -399,10 +401,7 @@ function readFraming(bytes: Buffer, pos: number, limit: number, f: Framing): num
       continue;
     }
     const cr = scanField(bytes, pos, limit, false, field);
-    if (cr < 0) {
-      if (cr === NEED_MORE) return NEED_MORE;
-      throw new FramingError(cr === BAD_NAME ? 'bad header name' : 'control character in a header value');
-    }
+    if (cr < 0) return fieldFailure(cr);
     const name = matchWord(FRAMING_NAMES, bytes, pos, field.colon, true);
     pos = cr + 2;
     if (name === undefined) continue;
