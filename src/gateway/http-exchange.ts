@@ -222,24 +222,27 @@ export class HttpExchange implements DispatchHandler, Deadline {
       this.finishIfDone();
       return;
     }
-    if (this.mirror && this.replayable) {
-      const body = this.body;
-      sendMirror(
-        this.ctx,
-        this.state,
-        this.route,
-        this.route.mirror!,
-        this.method,
-        this.url,
-        this.headers,
-        Buffer.isBuffer(body) ? body : null,
-        this.fields,
-        this.pair,
-        // The mirror's timeout runs from its send: after the body, when that was read apart from the head.
-        readClock(),
-      );
+    if (!(this.mirror && this.replayable)) {
+      this.dispatchAttempt();
+      return;
     }
+    // The main request goes out first: its upstream reads it before the copy.
+    const { ctx, state, route, method, url, headers, body, fields, pair } = this;
     this.dispatchAttempt();
+    sendMirror(
+      ctx,
+      state,
+      route,
+      route.mirror!,
+      method,
+      url,
+      headers,
+      Buffer.isBuffer(body) ? body : null,
+      fields,
+      pair,
+      // The mirror's timeout runs from its send: after the body, when that was read apart from the head.
+      readClock(),
+    );
   }
 
   private dispatchAttempt(): void {

@@ -75,7 +75,7 @@ export function shadowLines(
   rewritten: boolean,
 ): string {
   const host = headers.host ?? '';
-  let out = `host: ${shadowHost(host)}\r\n${main.slice(host.length + 8)}`;
+  let out = shadowHostLine(host) + main.slice(host.length + 8);
   // The main lines carry the main request's original path already; only one the mirror's rewrite made is added.
   const original = mirrorOriginalPath(headers, url, rewritten);
   if (original !== undefined && headers['x-envoy-original-path'] === undefined)
@@ -172,6 +172,18 @@ export function toH2RequestHeaders(
   out[':scheme'] = tls ? 'https' : 'http';
   out[':authority'] = authority;
   return out;
+}
+
+/** The last Host seen and its mirror line: nearly every request to a gateway names the same one. */
+let lastHost: string | undefined;
+let lastHostLine = '';
+
+function shadowHostLine(host: string): string {
+  if (host !== lastHost) {
+    lastHostLine = `host: ${shadowHost(host)}\r\n`;
+    lastHost = host;
+  }
+  return lastHostLine;
 }
 
 /** Envoy appends `-shadow` to the host name, before any port. */

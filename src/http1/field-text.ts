@@ -7,8 +7,8 @@
  */
 import { Buffer } from 'node:buffer';
 
-/** 1 for tchar (RFC 9110 §5.6.2), the characters of a field name; by char code below 128. */
-const TCHAR = new Uint8Array(128);
+/** 1 for tchar (RFC 9110 §5.6.2), the characters of a field name; by byte (256: any byte indexes it). */
+const TCHAR = new Uint8Array(256);
 for (const c of "!#$%&'*+-.^_`|~") TCHAR[c.charCodeAt(0)] = 1;
 for (let c = 48; c <= 57; c++) TCHAR[c] = 1;
 for (let c = 65; c <= 90; c++) TCHAR[c] = 1;
@@ -141,13 +141,28 @@ export function scanField(
     // Lowercase letters and '-' first: most of every name.
     if ((c >= 97 && c <= 122) || c === 45) continue;
     if (c >= 65 && c <= 90) upper = true;
-    else if (c >= 128 || TCHAR[c] === 0) break;
+    else if (TCHAR[c] === 0) break;
   }
   if (i >= limit) return NEED_MORE;
   if (i === pos || bytes[i] !== 58 /* : */) return BAD_NAME;
   out.colon = i;
   out.upper = upper;
-  i++;
+  return scanValue(bytes, i + 1, limit, strict, out);
+}
+
+/**
+ * scanField's second half: reads the value from `pos` (just past the
+ * colon) to the line's CR, into `out`'s valueStart and valueEnd. Returns
+ * the CR's index, BAD_VALUE or NEED_MORE, as scanField does.
+ */
+export function scanValue(
+  bytes: Uint8Array,
+  pos: number,
+  limit: number,
+  strict: boolean,
+  out: ScannedField,
+): number {
+  let i = pos;
   while (i < limit && (bytes[i] === 32 || bytes[i] === 9)) i++;
   out.valueStart = i;
   for (; i < limit; i++) {
@@ -200,7 +215,7 @@ export function isWrittenForm(bytes: Uint8Array, field: ScannedField, end: numbe
 
 /** Whether byte `c` may be in a field name (tchar). */
 export function isTokenByte(c: number): boolean {
-  return c < 128 && TCHAR[c] === 1;
+  return TCHAR[c] === 1;
 }
 
 /** The non-negative decimal of at most 15 digits in bytes [from, to) (a content-length), or -1. */

@@ -21,6 +21,7 @@ import {
   NEED_MORE,
   type ScannedField,
   scanField,
+  scanValue,
   wordTable,
 } from './field-text.js';
 import { dropConnectionOptions, isHopByHop } from './hop-by-hop.js';
@@ -372,17 +373,16 @@ const KEEP_ALIVE = Buffer.from('keep-alive', 'latin1');
 /**
  * For a response nobody reads but its framing (an uncompared shadow's):
  * reads only the framing fields into `f`, on the bytes, with no text and
- * no headers. Every name is checked; the value of a field whose name
- * cannot be a framing one (by its length) is only checked to end in CRLF:
- * a bare LF would end a line here that another parser would not.
- * Returns where the blank line starts, or NEED_MORE.
+ * no headers. Every name is checked, once, and matched only when it is as
+ * long as a framing one; the value of any other field is only checked to
+ * end in CRLF: a bare LF would end a line here that another parser would
+ * not. Returns where the blank line starts, or NEED_MORE.
  */
 function readFraming(bytes: Buffer, pos: number, limit: number, f: Framing): number {
   const field = SCANNED;
   for (;;) {
     if (pos + 1 >= limit) return NEED_MORE;
-    const first = bytes[pos]!;
-    if (first === 13) {
+    if (bytes[pos] === 13) {
       if (bytes[pos + 1] !== 10) throw new FramingError('bad header name');
       return pos;
     }
@@ -391,8 +391,12 @@ function readFraming(bytes: Buffer, pos: number, limit: number, f: Framing): num
     if (colon >= limit) return NEED_MORE;
     if (colon === pos || bytes[colon] !== 58 /* : */) throw new FramingError('bad header name');
     const length = colon - pos;
-    // Not a framing field (those are 10, 14 and 17 long): its value is only checked to end in CRLF.
-    if (length !== 10 && length !== 14 && length !== 17) {
+    // Framing names are 10, 14 and 17 long: no other length is matched.
+    const name =
+      length === 10 || length === 14 || length === 17
+        ? matchWord(FRAMING_NAMES, bytes, pos, colon, true)
+        : undefined;
+    if (name === undefined) {
       let lf = colon + 1;
       while (lf < limit && bytes[lf] !== 10) lf++;
       if (lf >= limit) return NEED_MORE;
@@ -400,11 +404,9 @@ function readFraming(bytes: Buffer, pos: number, limit: number, f: Framing): num
       pos = lf + 1;
       continue;
     }
-    const cr = scanField(bytes, pos, limit, false, field);
+    const cr = scanValue(bytes, colon + 1, limit, false, field);
     if (cr < 0) return fieldFailure(cr);
-    const name = matchWord(FRAMING_NAMES, bytes, pos, field.colon, true);
     pos = cr + 2;
-    if (name === undefined) continue;
     const from = field.valueStart;
     const to = field.valueEnd;
     if (name === 'content-length') {
@@ -416,6 +418,9 @@ function readFraming(bytes: Buffer, pos: number, limit: number, f: Framing): num
       f.otherCoding = !f.chunked;
     } else if (name === 'keep-alive') {
       f.keepAliveMs = keepAliveTimeoutMs(bytes, from, to);
+    } else if (to - from === KEEP_ALIVE.length && hasCodesAt(bytes, from, KEEP_ALIVE)) {
+      // Connection: the usual value alone, matched where it lies.
+      f.keepAlive = true;
     } else {
       f.close ||= containsCodes(bytes, from, to, CLOSE);
       f.keepAlive ||= containsCodes(bytes, from, to, KEEP_ALIVE);

@@ -116,6 +116,16 @@ test('sequential requests reuse one keep-alive connection; bodies and lengths ar
   assert.equal(empty.cl, '0', 'a POST with no body says content-length: 0');
 });
 
+test("a request with no Host goes with the pool's authority, and the caller's headers stay as they were", async () => {
+  const up = await server(echo);
+  const p = pool(up.port);
+  const headers: IncomingHttpHeaders = { 'x-a': '1' };
+  const r = await send(p, { headers });
+  assert.equal(JSON.parse(r.body).host, `127.0.0.1:${up.port}`);
+  // The exchange sends a mirror from the same object after the main request.
+  assert.deepEqual(headers, { 'x-a': '1' });
+});
+
 test('at most `connections` sockets; the rest queue and all complete in order of arrival', async () => {
   let inFlight = 0;
   let most = 0;

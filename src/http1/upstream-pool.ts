@@ -216,8 +216,11 @@ class Connection {
   }
 
   private send(r: UpstreamRequest): void {
-    const { method, path, headers, body, fields } = r.opts;
-    if (headers.host === undefined && fields === undefined) headers.host = this.pool.authority;
+    const { method, path, body, fields } = r.opts;
+    let headers = r.opts.headers;
+    // A copy, not the caller's object: a mirror of the request may be sent from it after this.
+    if (headers.host === undefined && fields === undefined)
+      headers = { host: this.pool.authority, ...headers };
     const socket = this.socket;
     const length = bodyLength(body, headers);
     let head: string;
