@@ -132,6 +132,59 @@ describe('runGateway in process', () => {
     }
   });
 
+  test('--shadow-pipelining: every uncompared copy reaches the shadow once, pipelined or not', async () => {
+    const seen: string[] = [];
+    const shadow = createServer((req, res) => {
+      seen.push(req.url ?? '');
+      req.resume();
+      res.end('shadow');
+    });
+    await new Promise<void>((r) => shadow.listen(0, '127.0.0.1', r));
+    const shadowPort = (shadow.address() as AddressInfo).port;
+    const f = join(dir, 'pipelined.yaml');
+    writeFileSync(
+      f,
+      mapping('main', '/q/') +
+        `---
+apiVersion: getambassador.io/v2
+kind: Mapping
+metadata: {name: copy}
+spec:
+  prefix: /q/
+  service: 127.0.0.1:${shadowPort}
+  shadow: true
+`,
+    );
+    try {
+      for (const depth of [16, 1]) {
+        seen.length = 0;
+        const g = await runGateway(
+          options([f], { shadowCompareRate: 0, shadowPipelining: depth }),
+          () => {},
+          () => {},
+        );
+        try {
+          const paths = Array.from({ length: 12 }, (_, i) => `/q/${depth}/${i}`);
+          const bodies = await Promise.all(
+            paths.map(async (p) => (await fetch(`http://127.0.0.1:${g.address.port}${p}`)).text()),
+          );
+          assert.deepEqual(
+            bodies,
+            paths.map((p) => `hello /${p.slice(3)}`),
+          );
+          for (let tries = 0; tries < 40 && seen.length < paths.length; tries++)
+            await new Promise((r) => setTimeout(r, 25));
+          assert.deepEqual(seen.toSorted(), paths.map((p) => `/${p.slice(3)}`).toSorted(), `depth ${depth}`);
+        } finally {
+          await g.close();
+        }
+      }
+    } finally {
+      shadow.closeAllConnections();
+      shadow.close();
+    }
+  });
+
   test('--shadow-compare-rate bounds the comparisons a second; 0 compares none', async () => {
     const f = join(dir, 'shadow.yaml');
     writeFileSync(f, mapping('main', '/s/') + mapping('copy', '/s/', '  shadow: true\n'));

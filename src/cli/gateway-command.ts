@@ -23,6 +23,7 @@ import {
 import {
   createGateway,
   createLiteralResolver,
+  DEFAULT_SHADOW_PIPELINING,
   type Gateway,
   ShadowComparer,
   type TlsOption,
@@ -52,6 +53,8 @@ export interface GatewayCommandOptions {
   fastPath?: boolean;
   /** Shadow responses compared with the main one, at most this many a second (default 200; 0: none). */
   shadowCompareRate?: number;
+  /** Most shadow copies pipelined on one upstream connection (default 16; 1: none). */
+  shadowPipelining?: number;
 }
 
 export interface LoadOutcome {
@@ -126,6 +129,7 @@ export async function runGateway(
     ...(opts.tls ? { tls: opts.tls } : {}),
     logger: { info: (m) => err(m), warn: (m) => err(`warning: ${m}`) },
     fastPath: opts.fastPath !== false,
+    ...(opts.shadowPipelining === undefined ? {} : { shadowPipelining: opts.shadowPipelining }),
   });
   const swapIn = (o: LoadOutcome) => {
     preDiagnostics = o.diagnostics;
@@ -244,6 +248,7 @@ interface RawOptions {
   workers: number;
   fastPath: boolean;
   shadowCompareRate?: number;
+  shadowPipelining?: number;
 }
 
 function parseWorkers(v: string): number {
@@ -256,6 +261,13 @@ function parseCompareRate(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 1_000_000)
     throw new Error(`--shadow-compare-rate takes 0 to 1000000 comparisons a second (got ${v})`);
+  return n;
+}
+
+function parsePipelining(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 256)
+    throw new Error(`--shadow-pipelining takes 1 to 256 copies a connection (got ${v})`);
   return n;
 }
 
@@ -301,6 +313,12 @@ export function registerGatewayCommand(program: Command): void {
       200,
     )
     .option(
+      '--shadow-pipelining <n>',
+      'most shadow copies pipelined on one upstream connection, fewer for a slow shadow (1: none)',
+      parsePipelining,
+      DEFAULT_SHADOW_PIPELINING,
+    )
+    .option(
       '--no-fast-path',
       "carry HTTP/1.1 with node's http server and undici instead of sdep's own codec (the benchmark's reference)",
     )
@@ -332,6 +350,7 @@ export function registerGatewayCommand(program: Command): void {
             watch: raw.watch === true,
             fastPath: raw.fastPath,
             ...(raw.shadowCompareRate === undefined ? {} : { shadowCompareRate: raw.shadowCompareRate }),
+            ...(raw.shadowPipelining === undefined ? {} : { shadowPipelining: raw.shadowPipelining }),
           },
           worker ? (l) => announced.push(l) : undefined,
         );

@@ -8,6 +8,7 @@
 import http2 from 'node:http2';
 import { loadUndici } from '../core/load-undici.js';
 import type { UpstreamDispatcher } from '../http1/dispatch.js';
+import { PipelinedPool } from '../http1/pipelined-pool.js';
 import { UpstreamPool } from '../http1/upstream-pool.js';
 import type { ClusterSpec } from '../routing/route-table.js';
 import { CircuitBreaker } from './circuit-breaker.js';
@@ -19,6 +20,8 @@ export class EndpointState {
   /** Requests in flight to this endpoint (least_request). */
   active = 0;
   pool: UpstreamDispatcher | undefined;
+  /** Shadow copies' pipelined pool (Cluster.mirrorPool), when pipelining is on. */
+  mirrorPool: UpstreamDispatcher | undefined;
   session: http2.ClientHttp2Session | undefined;
   /** The current session finished its handshake (tells connect failure from reset). */
   sessionReady = false;
@@ -31,11 +34,13 @@ export class EndpointState {
   close(): Promise<void> {
     const closing: Promise<void>[] = [];
     if (this.pool) closing.push(this.pool.close());
+    if (this.mirrorPool) closing.push(this.mirrorPool.close());
     if (this.session && !this.session.closed) {
       const s = this.session;
       closing.push(new Promise<void>((resolve) => s.close(resolve)));
     }
     this.pool = undefined;
+    this.mirrorPool = undefined;
     this.session = undefined;
     return Promise.all(closing).then(noop, noop);
   }
@@ -86,10 +91,18 @@ export class Cluster {
   private onDrained: (() => void) | undefined;
 
   private readonly client: UpstreamClient;
+  private readonly shadowDepth: number;
 
-  constructor(spec: ClusterSpec, resolver: ServiceResolver, client: UpstreamClient = 'sdep') {
+  /** `shadowDepth`: most shadow copies pipelined on one connection (1: none; mirrorPool). */
+  constructor(
+    spec: ClusterSpec,
+    resolver: ServiceResolver,
+    client: UpstreamClient = 'sdep',
+    shadowDepth = 1,
+  ) {
     this.spec = spec;
     this.client = client;
+    this.shadowDepth = shadowDepth;
     this.key = clusterSpecKey(spec);
     this.resolver = resolver;
     this.breaker = new CircuitBreaker(spec.circuitBreaker);
@@ -176,6 +189,28 @@ export class Cluster {
     return pool;
   }
 
+  /**
+   * Where shadow copies nobody compares go: a pipelined pool (pipelined-pool.ts)
+   * when pipelining is on and our pool carries this cluster, else pool(st).
+   */
+  mirrorPool(st: EndpointState): UpstreamDispatcher {
+    if (this.shadowDepth <= 1 || this.spec.tls || this.client !== 'sdep') return this.pool(st);
+    let pool = st.mirrorPool;
+    if (pool === undefined) {
+      pool = new PipelinedPool({
+        host: st.endpoint.host,
+        port: st.endpoint.port,
+        authority: `${hostForUrl(st.endpoint.host)}:${st.endpoint.port}`,
+        connections: this.spec.circuitBreaker.maxConnections,
+        connectTimeoutMs: this.spec.connectTimeoutMs,
+        keepAliveMs: KEEP_ALIVE_MS,
+        maxDepth: this.shadowDepth,
+      });
+      st.mirrorPool = pool;
+    }
+    return pool;
+  }
+
   /** The h2c (or h2 over TLS) session to an endpoint, opened on first use and reopened after it ends. */
   session(st: EndpointState): http2.ClientHttp2Session {
     let s = st.session;
@@ -235,8 +270,10 @@ export class Cluster {
     await Promise.all(
       eps.map(async (st) => {
         if (st.pool) await st.pool.destroy().catch(noop);
+        if (st.mirrorPool) await st.mirrorPool.destroy().catch(noop);
         st.session?.destroy();
         st.pool = undefined;
+        st.mirrorPool = undefined;
         st.session = undefined;
       }),
     );

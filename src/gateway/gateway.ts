@@ -39,6 +39,12 @@ export interface GatewayOptions {
    * reference stack the benchmark compares against.
    */
   fastPath?: boolean;
+  /**
+   * Most shadow copies pipelined on one upstream connection (default 16;
+   * 1: none, each copy on a connection of its own). How many actually ride
+   * together follows the shadow upstream's speed (http1/pipelined-pool.ts).
+   */
+  shadowPipelining?: number;
 }
 
 export interface Gateway {
@@ -49,6 +55,9 @@ export interface Gateway {
   /** Stops accepting, lets in-flight requests finish, closes pools. */
   close(): Promise<void>;
 }
+
+/** GatewayOptions.shadowPipelining's default. */
+export const DEFAULT_SHADOW_PIPELINING = 16;
 
 export function createGateway(opts: GatewayOptions): Gateway {
   const resolver = opts.resolver;
@@ -88,7 +97,11 @@ export function createGateway(opts: GatewayOptions): Gateway {
         clusters.set(name, prev);
         kept.add(prev);
       } else {
-        clusters.set(name, new Cluster(spec, resolver, opts.fastPath === false ? 'undici' : 'sdep'));
+        const client = opts.fastPath === false ? 'undici' : 'sdep';
+        clusters.set(
+          name,
+          new Cluster(spec, resolver, client, opts.shadowPipelining ?? DEFAULT_SHADOW_PIPELINING),
+        );
       }
     }
     const state: TableState = { table, clusters };

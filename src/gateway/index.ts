@@ -1,7 +1,7 @@
 export { CODES as GATEWAY_CODES } from './codes.js';
 export type { DownstreamRequest, DownstreamResponse } from './downstream.js';
 export type { Gateway, GatewayLogger, GatewayOptions } from './gateway.js';
-export { createGateway } from './gateway.js';
+export { createGateway, DEFAULT_SHADOW_PIPELINING } from './gateway.js';
 export type { GatewayMetricsSink } from './gateway-context.js';
 export { createLiteralResolver, parseServiceAddress } from './literal-resolver.js';
 export { grpcStatusFor } from './local-reply.js';

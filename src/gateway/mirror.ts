@@ -119,7 +119,8 @@ export function sendMirror(
   cluster.acquire();
   st.active++;
   const path = rewritePath(url, route, mirror);
-  const pool = cluster.pool(st);
+  // A compared copy goes alone, as the main request does, so its latency is its own; the rest may be pipelined.
+  const pool = pair === undefined ? cluster.mirrorPool(st) : cluster.pool(st);
   let lines: string | undefined;
   let shadowHeaders = headers;
   // Lines our pool writes as they are: the shared headers are then read for framing only.

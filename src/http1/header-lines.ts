@@ -61,9 +61,16 @@ type Latin1Writer = Buffer & { latin1Write?: (text: string, offset: number, leng
  */
 export function withHead(head: string, body: Buffer): Buffer {
   const n = head.length;
-  const out = Buffer.allocUnsafe(n + body.length) as Latin1Writer;
-  if (out.latin1Write !== undefined) out.latin1Write(head, 0, n);
-  else out.write(head, 0, n, 'latin1');
+  const out = Buffer.allocUnsafe(n + body.length);
+  writeLatin1(out, head, 0);
   out.set(body, n);
   return out;
+}
+
+/** Writes `text` (latin1) into `out` at `offset`, as withHead does; returns its length. */
+export function writeLatin1(out: Buffer, text: string, offset: number): number {
+  const w = out as Latin1Writer;
+  if (w.latin1Write !== undefined) w.latin1Write(text, offset, text.length);
+  else out.write(text, offset, text.length, 'latin1');
+  return text.length;
 }
