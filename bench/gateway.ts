@@ -8,7 +8,12 @@
  * also with --no-fast-path, node:http + undici, the reference stack),
  * (c) nginx (one worker, weight 3:1, keep-alive upstreams), (d) HAProxy (one
  * thread, weighted servers, http-reuse always); then with a shadow of every
- * request (sdep, nginx `mirror`), and with TLS on the listener. Load from wrk
+ * request (sdep pipelining the copies and with `--shadow-pipelining 1`,
+ * nginx `mirror`), and with TLS on the listener. The main path's latency
+ * with and without a shadow is also taken paced (16 connections, each
+ * waiting PACE_MS between a response and its next request), below
+ * saturation: at full load a closed loop only turns the shadow's CPU into
+ * queueing. Load from wrk
  * -t1 at 16 and 64 connections (and 1, for the added p50 per hop). Pinned
  * when taskset and 2 CPUs are there: wrk on CPU 0, everything under test
  * (proxy and upstreams) on CPU 1. Runs alternate between setups, R rounds;
@@ -30,6 +35,8 @@ const ROUNDS = argNumber('rounds', SHORT ? 1 : 3);
 const GROUPS = new Set(argString('groups', 'plain,shadow,tls,unpinned').split(','));
 const SECONDS = argNumber('duration', SHORT ? 3 : 6);
 const CONNS = [16, 64];
+/** Paced rows: each of 16 connections waits this long between a response and its next request. */
+const PACE_MS = 3;
 const WRK_CPU = '0';
 const SUT_CPU = '1';
 const BODY = JSON.stringify({ data: { names: ['a', 'b'], ndarray: [[1.0, 2.0]] } });
@@ -48,7 +55,7 @@ interface Sample extends WrkResult {
   rssMb: number;
 }
 
-async function run(t: Target, connections: number, seconds: number): Promise<Sample> {
+async function run(t: Target, connections: number, seconds: number, delayMs?: number): Promise<Sample> {
   const pgid = t.child?.pid;
   const before = pgid === undefined ? undefined : groupStats(pgid);
   const r = await wrk({
@@ -57,6 +64,7 @@ async function run(t: Target, connections: number, seconds: number): Promise<Sam
     seconds,
     body: BODY,
     cpu: t.group === 'unpinned' ? undefined : WRK_CPU,
+    delayMs,
   });
   const after = pgid === undefined ? undefined : groupStats(pgid);
   if (r.errors > 0) console.error(`# ${t.name} @${connections}: ${r.errors} errors (${r.errorKinds})`);
@@ -70,8 +78,11 @@ async function main(): Promise<void> {
   requireBuild();
   ensureWrk();
   const pem = selfSigned();
-  const ups = await startUpstreams(3, SUT_CPU);
-  const [a, b, shadow] = ups.ports as [number, number, number];
+  const ups = await startUpstreams(2, SUT_CPU);
+  const [a, b] = ups.ports as [number, number];
+  // The shadow's upstream is a process of its own, as a shadow predictor's unit is.
+  const shadowUps = await startUpstreams(1, SUT_CPU);
+  const shadow = shadowUps.ports[0]!;
   const split: [number, number] = [a, b];
   const targets: Target[] = [
     { name: 'direct', group: 'plain', url: `http://127.0.0.1:${a}${PATH}`, child: undefined },
@@ -103,6 +114,13 @@ async function main(): Promise<void> {
   if (GROUPS.has('shadow')) {
     const sdepShadow = await startGateway({ mappings: splitMappings(split, shadow), cpu: SUT_CPU });
     add('sdep + shadow', 'shadow', 'http', sdepShadow.port, sdepShadow.child);
+    // The same without pipelining the copies: what pipelining saves, in the same run.
+    const sdepShadowOne = await startGateway({
+      mappings: splitMappings(split, shadow),
+      cpu: SUT_CPU,
+      flags: ['--shadow-pipelining', '1'],
+    });
+    add('sdep + shadow, --shadow-pipelining 1', 'shadow', 'http', sdepShadowOne.port, sdepShadowOne.child);
     const nginxShadow = await startNginx({ upstreams: split, mirror: shadow, cpu: SUT_CPU });
     if (nginxShadow) add('nginx + mirror', 'shadow', 'http', nginxShadow.port, nginxShadow.child);
   }
@@ -142,6 +160,9 @@ async function main(): Promise<void> {
     samples.set(k, l);
   };
   const latencyTargets = targets.filter((t) => t.group === 'plain');
+  const pacedTargets = targets.filter((t) => t.name === 'sdep' || t.name === 'sdep + shadow');
+  if (pacedTargets.length < 2) pacedTargets.length = 0;
+  const pacedKey = (name: string) => `${name}@paced`;
   for (let round = 0; round < ROUNDS; round++) {
     for (const c of [...CONNS, 1]) {
       const list = c === 1 ? latencyTargets : targets;
@@ -149,6 +170,10 @@ async function main(): Promise<void> {
       const order = list.map((_, i) => list[(i + round) % list.length]!);
       for (const t of order) push(key(t.name, c), await run(t, c, SECONDS));
     }
+    // Paced: the main path's latency with and without a shadow below saturation, where
+    // a closed loop at full load would only show the shadow's CPU as queueing.
+    const pacedOrder = round % 2 === 0 ? pacedTargets : [...pacedTargets].reverse();
+    for (const t of pacedOrder) push(pacedKey(t.name), await run(t, 16, SECONDS, PACE_MS));
     console.error(`# round ${round + 1}/${ROUNDS} done`);
   }
 
@@ -172,6 +197,17 @@ async function main(): Promise<void> {
         s.reduce((n, x) => n + x.errors, 0),
       ]);
     }
+  }
+  for (const t of pacedTargets) {
+    const s = samples.get(pacedKey(t.name))!;
+    rows.push([
+      t.name,
+      `16, ${PACE_MS} ms apart`,
+      ...latencyCells(s),
+      f(median(s.map((x) => x.cpuUsPerReq)), 1),
+      f(median(s.map((x) => x.rssMb)), 0),
+      s.reduce((n, x) => n + x.errors, 0),
+    ]);
   }
   console.log('');
   console.log(
@@ -256,6 +292,24 @@ async function main(): Promise<void> {
     'shadow: sdep main-path p99 with/without @16',
     ratio('sdep + shadow', 'sdep', 16, p99),
     '~1 (noise)',
+    undefined,
+  );
+  const pacedP99 = (() => {
+    const xs = samples.get(pacedKey('sdep + shadow'));
+    const ys = samples.get(pacedKey('sdep'));
+    if (!xs || !ys) return Number.NaN;
+    return median(xs.map((x, i) => x.p99 / ys[i]!.p99));
+  })();
+  check(
+    `shadow: sdep main-path p99 with/without, paced (${PACE_MS} ms apart) @16`,
+    pacedP99,
+    '~1 (noise)',
+    undefined,
+  );
+  check(
+    'shadow: sdep CPU/request, pipelined / --shadow-pipelining 1 @16',
+    ratio('sdep + shadow', 'sdep + shadow, --shadow-pipelining 1', 16, cpu),
+    'report',
     undefined,
   );
   check(

@@ -19,6 +19,8 @@ export interface WrkOptions {
   headers?: Record<string, string>;
   /** CPU list for taskset. */
   cpu?: string | undefined;
+  /** Each connection waits this long between a response and its next request (a paced, open-ish load). */
+  delayMs?: number | undefined;
 }
 
 export interface WrkResult {
@@ -53,6 +55,7 @@ export function wrk(o: WrkOptions): Promise<WrkResult> {
   if (o.body !== undefined) lines.push(`wrk.body = ${luaString(o.body)}`);
   const headers = { ...(o.body !== undefined ? { 'content-type': 'application/json' } : {}), ...o.headers };
   for (const [k, v] of Object.entries(headers)) lines.push(`wrk.headers[${luaString(k)}] = ${luaString(v)}`);
+  if (o.delayMs !== undefined) lines.push(`delay = function() return ${o.delayMs} end`);
   lines.push(
     'done = function(s, lat, req)',
     '  local e = s.errors',
