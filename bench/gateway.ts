@@ -38,13 +38,16 @@ const CONNS = [16, 64];
 /** Paced rows: each of 16 connections waits this long between a response and its next request. */
 const PACE_MS = 3;
 const WRK_CPU = '0';
+const OFF_CORE_SDEP = "sdep + shadow, shadow's upstream on wrk's CPU";
+const OFF_CORE_NGINX = "nginx + mirror, mirror's upstream on wrk's CPU";
 const SUT_CPU = '1';
 const BODY = JSON.stringify({ data: { names: ['a', 'b'], ndarray: [[1.0, 2.0]] } });
 const PATH = '/api/v1.0/predictions';
 
 interface Target {
   name: string;
-  group: 'plain' | 'shadow' | 'tls' | 'unpinned';
+  /** 'paced': run only paced, below saturation. */
+  group: 'plain' | 'shadow' | 'tls' | 'unpinned' | 'paced';
   url: string;
   /** Process group whose CPU counts as the proxy's (none for direct). */
   child: ChildProcess | undefined;
@@ -83,6 +86,10 @@ async function main(): Promise<void> {
   // The shadow's upstream is a process of its own, as a shadow predictor's unit is.
   const shadowUps = await startUpstreams(1, SUT_CPU);
   const shadow = shadowUps.ports[0]!;
+  // For the paced rows also one off the measured CPU, as a shadow predictor on its own
+  // replicas would be: the main path then shares its CPU with the gateway's mirroring only.
+  const offCoreUps = await startUpstreams(1, WRK_CPU);
+  const offCore = offCoreUps.ports[0]!;
   const split: [number, number] = [a, b];
   const targets: Target[] = [
     { name: 'direct', group: 'plain', url: `http://127.0.0.1:${a}${PATH}`, child: undefined },
@@ -123,6 +130,10 @@ async function main(): Promise<void> {
     add('sdep + shadow, --shadow-pipelining 1', 'shadow', 'http', sdepShadowOne.port, sdepShadowOne.child);
     const nginxShadow = await startNginx({ upstreams: split, mirror: shadow, cpu: SUT_CPU });
     if (nginxShadow) add('nginx + mirror', 'shadow', 'http', nginxShadow.port, nginxShadow.child);
+    const sdepOff = await startGateway({ mappings: splitMappings(split, offCore), cpu: SUT_CPU });
+    add(OFF_CORE_SDEP, 'paced', 'http', sdepOff.port, sdepOff.child);
+    const nginxOff = await startNginx({ upstreams: split, mirror: offCore, cpu: SUT_CPU });
+    if (nginxOff) add(OFF_CORE_NGINX, 'paced', 'http', nginxOff.port, nginxOff.child);
   }
 
   if (GROUPS.has('tls') && pem) {
@@ -160,26 +171,28 @@ async function main(): Promise<void> {
     samples.set(k, l);
   };
   const latencyTargets = targets.filter((t) => t.group === 'plain');
-  const pacedTargets = targets.filter((t) => t.name === 'sdep' || t.name === 'sdep + shadow');
-  if (pacedTargets.length < 2) pacedTargets.length = 0;
+  const PACED = new Set(['sdep', 'sdep + shadow', OFF_CORE_SDEP, 'nginx', 'nginx + mirror', OFF_CORE_NGINX]);
+  const pacedTargets = targets.filter((t) => PACED.has(t.name));
+  if (!pacedTargets.some((t) => t.name === 'sdep + shadow')) pacedTargets.length = 0;
+  const loadTargets = targets.filter((t) => t.group !== 'paced');
   const pacedKey = (name: string) => `${name}@paced`;
   for (let round = 0; round < ROUNDS; round++) {
     for (const c of [...CONNS, 1]) {
-      const list = c === 1 ? latencyTargets : targets;
+      const list = c === 1 ? latencyTargets : loadTargets;
       // Rotate the order each round so no setup always runs first or last.
       const order = list.map((_, i) => list[(i + round) % list.length]!);
       for (const t of order) push(key(t.name, c), await run(t, c, SECONDS));
     }
     // Paced: the main path's latency with and without a shadow below saturation, where
     // a closed loop at full load would only show the shadow's CPU as queueing.
-    const pacedOrder = round % 2 === 0 ? pacedTargets : [...pacedTargets].reverse();
+    const pacedOrder = pacedTargets.map((_, i) => pacedTargets[(i + round) % pacedTargets.length]!);
     for (const t of pacedOrder) push(pacedKey(t.name), await run(t, 16, SECONDS, PACE_MS));
     console.error(`# round ${round + 1}/${ROUNDS} done`);
   }
 
   const rows: (string | number)[][] = [];
   for (const c of [1, ...CONNS]) {
-    for (const t of c === 1 ? latencyTargets : targets) {
+    for (const t of c === 1 ? latencyTargets : loadTargets) {
       const s = samples.get(key(t.name, c))!;
       const m = (pick: (x: Sample) => number) => median(s.map(pick));
       rows.push([
@@ -294,16 +307,44 @@ async function main(): Promise<void> {
     '~1 (noise)',
     undefined,
   );
-  const pacedP99 = (() => {
-    const xs = samples.get(pacedKey('sdep + shadow'));
-    const ys = samples.get(pacedKey('sdep'));
+  /** Median over rounds of a paced row's p99 against another's in the same round. */
+  const pacedP99 = (x: string, y: string) => {
+    const xs = samples.get(pacedKey(x));
+    const ys = samples.get(pacedKey(y));
     if (!xs || !ys) return Number.NaN;
-    return median(xs.map((x, i) => x.p99 / ys[i]!.p99));
-  })();
+    return median(xs.map((s, i) => s.p99 / ys[i]!.p99));
+  };
+  const paced = `paced (${PACE_MS} ms apart) @16`;
   check(
-    `shadow: sdep main-path p99 with/without, paced (${PACE_MS} ms apart) @16`,
-    pacedP99,
+    `shadow: sdep main-path p99 with/without, ${paced}`,
+    pacedP99('sdep + shadow', 'sdep'),
     '~1 (noise)',
+    undefined,
+  );
+  check(
+    `shadow: sdep main-path p99 with/without, shadow's upstream off the CPU, ${paced}`,
+    pacedP99(OFF_CORE_SDEP, 'sdep'),
+    '~1 (noise)',
+    undefined,
+  );
+  check(
+    `shadow: nginx p99 with/without mirror, ${paced}`,
+    pacedP99('nginx + mirror', 'nginx'),
+    'report',
+    undefined,
+  );
+  check(
+    `shadow: nginx p99 with/without mirror, mirror's upstream off the CPU, ${paced}`,
+    pacedP99(OFF_CORE_NGINX, 'nginx'),
+    'report',
+    undefined,
+  );
+  // The noise the paced ratios sit in: the same setup's p99, highest over lowest round.
+  const plainPaced = samples.get(pacedKey('sdep'))?.map((s) => s.p99) ?? [];
+  check(
+    `noise: sdep paced p99, highest/lowest of ${plainPaced.length} rounds`,
+    plainPaced.length ? Math.max(...plainPaced) / Math.min(...plainPaced) : Number.NaN,
+    'report',
     undefined,
   );
   check(
