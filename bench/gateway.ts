@@ -13,7 +13,9 @@
  * with and without a shadow is also taken paced (16 connections, each
  * waiting PACE_MS between a response and its next request), below
  * saturation: at full load a closed loop only turns the shadow's CPU into
- * queueing. Load from wrk
+ * queueing. Paced too: nginx with and without its mirror, and both with the
+ * shadow's upstream on wrk's CPU (as a shadow on its own replicas would be);
+ * the noise they sit in is the same setup's p99 over rounds. Load from wrk
  * -t1 at 16 and 64 connections (and 1, for the added p50 per hop). Pinned
  * when taskset and 2 CPUs are there: wrk on CPU 0, everything under test
  * (proxy and upstreams) on CPU 1. Runs alternate between setups, R rounds;
