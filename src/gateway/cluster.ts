@@ -155,17 +155,22 @@ export class Cluster {
     return st;
   }
 
+  /** What both of our HTTP/1.1 pools take for one endpoint. */
+  private poolOptions(st: EndpointState) {
+    return {
+      host: st.endpoint.host,
+      port: st.endpoint.port,
+      authority: `${hostForUrl(st.endpoint.host)}:${st.endpoint.port}`,
+      connections: this.spec.circuitBreaker.maxConnections,
+      connectTimeoutMs: this.spec.connectTimeoutMs,
+      keepAliveMs: KEEP_ALIVE_MS,
+    };
+  }
+
   pool(st: EndpointState): UpstreamDispatcher {
     let pool = st.pool;
     if (pool === undefined && !this.spec.tls && this.client === 'sdep') {
-      pool = new UpstreamPool({
-        host: st.endpoint.host,
-        port: st.endpoint.port,
-        authority: `${hostForUrl(st.endpoint.host)}:${st.endpoint.port}`,
-        connections: this.spec.circuitBreaker.maxConnections,
-        connectTimeoutMs: this.spec.connectTimeoutMs,
-        keepAliveMs: KEEP_ALIVE_MS,
-      });
+      pool = new UpstreamPool(this.poolOptions(st));
       st.pool = pool;
     }
     if (pool === undefined) {
@@ -197,15 +202,7 @@ export class Cluster {
     if (this.shadowDepth <= 1 || this.spec.tls || this.client !== 'sdep') return this.pool(st);
     let pool = st.mirrorPool;
     if (pool === undefined) {
-      pool = new PipelinedPool({
-        host: st.endpoint.host,
-        port: st.endpoint.port,
-        authority: `${hostForUrl(st.endpoint.host)}:${st.endpoint.port}`,
-        connections: this.spec.circuitBreaker.maxConnections,
-        connectTimeoutMs: this.spec.connectTimeoutMs,
-        keepAliveMs: KEEP_ALIVE_MS,
-        maxDepth: this.shadowDepth,
-      });
+      pool = new PipelinedPool({ ...this.poolOptions(st), maxDepth: this.shadowDepth });
       st.mirrorPool = pool;
     }
     return pool;
