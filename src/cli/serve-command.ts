@@ -34,6 +34,7 @@ import {
   watchInputs,
 } from '../local/index.js';
 import { createServePipeline } from '../local/serve-pipeline.js';
+import { unitSpecFile } from '../local/unit-spec-file.js';
 import {
   createGatewayMetrics,
   createRegistry,
@@ -129,7 +130,8 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<void
       const cmd = selfCommand(
         [
           'unit',
-          '--deployment',
+          // already validated here: the unit loads no YAML parser or validators
+          '--spec',
           file,
           '--name',
           unit.deployment,
@@ -151,6 +153,7 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<void
       );
       return { ...cmd, env: { ...process.env, ...modelRootsEnv, SDEP_UNIT_ID: unit.id } };
     },
+    unitFile: unitSpecFile,
     onEvent: (e) => out.supervisor(e),
   });
 

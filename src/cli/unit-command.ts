@@ -10,7 +10,9 @@ import { formatDiagnostic } from '../core/diagnostic.js';
 import { DEFAULT_COMPONENT_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES } from '../executor/limits.js';
 
 interface UnitFlags {
-  deployment: string;
+  deployment?: string;
+  /** A unit spec file (api/unit-spec.ts): what `sdep serve` hands its units. */
+  spec?: string;
   name?: string;
   namespace?: string;
   predictor: string;
@@ -33,7 +35,7 @@ function intFlag(value: string, flag: string, min: number, max: number): number 
   return n;
 }
 
-function pick(specs: DeploymentSpec[], flags: UnitFlags): DeploymentSpec {
+function pick(specs: DeploymentSpec[], flags: UnitFlags, file: string): DeploymentSpec {
   const matching = specs.filter(
     (s) => (!flags.name || s.name === flags.name) && (!flags.namespace || s.namespace === flags.namespace),
   );
@@ -41,16 +43,36 @@ function pick(specs: DeploymentSpec[], flags: UnitFlags): DeploymentSpec {
   if (matching.length === 1) return matching[0]!;
   if (matching.length === 0) {
     const want = [flags.namespace, flags.name].filter(Boolean).join('/') || 'a valid SeldonDeployment';
-    throw new Error(`${flags.deployment}: no ${want} (valid deployments in the file: ${names})`);
+    throw new Error(`${file}: no ${want} (valid deployments in the file: ${names})`);
   }
-  throw new Error(`${flags.deployment} holds several SeldonDeployments (${names}): choose one with --name`);
+  throw new Error(`${file} holds several SeldonDeployments (${names}): choose one with --name`);
+}
+
+/** The deployment to serve: from a unit spec as it stands, or parsed and validated from a SeldonDeployment file. */
+async function deploymentFrom(flags: UnitFlags): Promise<DeploymentSpec> {
+  if (flags.spec !== undefined) {
+    const [{ readFile }, { readUnitSpec }] = await Promise.all([
+      import('node:fs/promises'),
+      import('../api/unit-spec.js'),
+    ]);
+    return pick([readUnitSpec(await readFile(flags.spec, 'utf8'), flags.spec)], flags, flags.spec);
+  }
+  const file = flags.deployment as string;
+  // The YAML parser, schema and validators: only units that read a user's file load them.
+  const { loadDeployments } = await import('../api/load-deployments.js');
+  const loaded = await loadDeployments([file]);
+  for (const u of loaded.unreadable) process.stderr.write(`error: ${JSON.stringify(u)}\n`);
+  for (const d of loaded.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
+  return pick(loaded.specs, flags, file);
 }
 
 async function runUnit(flags: UnitFlags): Promise<void> {
+  if ((flags.deployment === undefined) === (flags.spec === undefined)) {
+    throw new Error('give one of --deployment <file> and --spec <file>');
+  }
   // Loaded here, not at the top: other commands should not pay for the engine.
-  const [{ pino }, { loadDeployments }, { startUnit }, { rootsFromEnv }] = await Promise.all([
+  const [{ pino }, { startUnit }, { rootsFromEnv }] = await Promise.all([
     import('pino'),
-    import('../api/load-deployments.js'),
     import('../executor/start-unit.js'),
     import('../executor/allowed-roots.js'),
   ]);
@@ -63,10 +85,7 @@ async function runUnit(flags: UnitFlags): Promise<void> {
   const timeout = flags.componentTimeoutMs
     ? intFlag(flags.componentTimeoutMs, '--component-timeout-ms', 1, 3_600_000)
     : undefined;
-  const loaded = await loadDeployments([flags.deployment]);
-  for (const u of loaded.unreadable) process.stderr.write(`error: ${JSON.stringify(u)}\n`);
-  for (const d of loaded.diagnostics) process.stderr.write(`${formatDiagnostic(d)}\n`);
-  const deployment = pick(loaded.specs, flags);
+  const deployment = await deploymentFrom(flags);
   const unit = await startUnit({
     deployment,
     predictor: flags.predictor,
@@ -118,7 +137,11 @@ export function registerUnitCommand(program: Command): void {
   program
     .command('unit')
     .description('Serve one predictor of a SeldonDeployment (its inference graph) over HTTP and gRPC')
-    .requiredOption('--deployment <file>', 'SeldonDeployment file (YAML or JSON; may hold several documents)')
+    .option('--deployment <file>', 'SeldonDeployment file (YAML or JSON; may hold several documents)')
+    .option(
+      '--spec <file>',
+      'instead of --deployment: a unit spec file, the deployment already validated (what sdep serve hands its units)',
+    )
     .option('--name <name>', 'which SeldonDeployment in the file (by metadata.name)')
     .option('--namespace <ns>', 'its namespace, when names repeat across namespaces')
     .requiredOption('--predictor <name>', 'the predictor to serve')

@@ -33,8 +33,10 @@ export type SupervisorEvent =
   | { event: 'unit-log'; id: string; stream: 'stdout' | 'stderr'; line: string };
 
 export interface SupervisorOptions {
-  /** The command that runs a unit from its resource file. */
+  /** The command that runs a unit from its file. */
   launcher: (unit: Unit, resourceFile: string) => LaunchCommand;
+  /** The text of that file (default: the unit's resource as JSON); `file` is where it will be. */
+  unitFile?: (unit: Unit, file: string) => string;
   /** Serve's own temp dir: resource files live here, so edits to the user's files cannot reach a unit. */
   workDir: string;
   onEvent?: (e: SupervisorEvent) => void;
@@ -89,8 +91,8 @@ function fileNameFor(key: string): string {
 }
 
 export class Supervisor {
-  readonly #opts: Required<Omit<SupervisorOptions, 'onEvent' | 'processGroups'>> &
-    Pick<SupervisorOptions, 'onEvent' | 'processGroups'>;
+  readonly #opts: Required<Omit<SupervisorOptions, 'onEvent' | 'processGroups' | 'unitFile'>> &
+    Pick<SupervisorOptions, 'onEvent' | 'processGroups' | 'unitFile'>;
   readonly #instances = new Map<string, Instance>();
   readonly #listeners = new Set<() => void>();
   #closed = false;
@@ -128,7 +130,7 @@ export class Supervisor {
       waiters: new Set(),
     };
     this.#instances.set(key, inst);
-    await writeFile(file, `${JSON.stringify(unit.resource, null, 2)}\n`);
+    await writeFile(file, this.#opts.unitFile?.(unit, file) ?? `${JSON.stringify(unit.resource, null, 2)}\n`);
     this.#launch(inst);
   }
 
