@@ -6,14 +6,21 @@
  * the seed's mock classifier) idle, then sampled every second during S
  * seconds (default 60) of wrk -t1 -c64 at full speed, and after; the
  * gateway also with V8's young generation capped (--max-semi-space-size=8,
- * as NODE_OPTIONS would set it), the unit as `sdep serve` starts it (its
- * young generation capped, its GC on its own thread: cli/v8-tuning.ts) and
- * with node's defaults. RssAnon is shown beside RSS: about 40 MB of RSS is
+ * as NODE_OPTIONS would set it), the unit as `sdep serve` starts it (from
+ * a unit spec file, api/unit-spec.ts; its young generation capped, its GC on
+ * its own thread: cli/v8-tuning.ts), the same from the user's YAML file
+ * (`--deployment`: the YAML parser and validators loaded too), and with
+ * node's defaults. RssAnon is shown beside RSS: about 40 MB of RSS is
  * node's own binary, shared by every node process. Targets (on RSS):
  * gateway <= 100 MB, unit <= 80 MB after 60 s at full load.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadDeployments } from '../src/api/load-deployments.js';
 import { unitNodeFlags } from '../src/cli/v8-tuning.js';
+import { desiredUnits } from '../src/local/desired-units.js';
+import { unitSpecFile } from '../src/local/unit-spec-file.js';
 import { groupStats, installCleanup, start, stop, stopAll, waitForHttp, waitForLine } from './lib/proc.js';
 import { argNumber, environment, f, int, SHORT, table } from './lib/report.js';
 import { CLI, ROOT, requireBuild, splitMappings, startGateway, startUpstreams } from './lib/sdep.js';
@@ -84,22 +91,34 @@ async function main(): Promise<void> {
   await small.close();
   await ups.close();
 
-  // The unit as serve starts it, then with node's own young-generation sizing.
+  // The unit as serve starts it (the spec file serve writes), from the user's file, then with node's own heap sizing.
+  const yamlFile = join(ROOT, 'examples/mymodel.yaml');
+  const dir = mkdtempSync(join(tmpdir(), 'sdep-bench-mem-'));
+  const specFile = join(dir, 'unit.json');
+  const naming = { serviceName: () => 'mymodel-default', restPort: 8000, grpcPort: 5001 };
+  const [unitDesc] = desiredUnits((await loadDeployments([yamlFile])).specs, naming);
+  writeFileSync(specFile, unitSpecFile(unitDesc!, specFile));
   const serveFlags = unitNodeFlags({}, []);
-  for (const [name, flags] of [
-    [`sdep unit (mock classifier), as serve starts it: node ${serveFlags.join(' ')}`, serveFlags],
-    ['sdep unit, node defaults', []],
+  const fromSpec = ['--spec', specFile, '--base-dir', join(ROOT, 'examples')];
+  for (const [name, flags, input] of [
+    [
+      `sdep unit (mock classifier), as serve starts it: --spec, node ${serveFlags.join(' ')}`,
+      serveFlags,
+      fromSpec,
+    ],
+    ['sdep unit --deployment <the YAML>, same node flags', serveFlags, ['--deployment', yamlFile]],
+    ['sdep unit --spec, node defaults', [], fromSpec],
   ] as const) {
-    const unit = start(
-      process.execPath,
-      [...flags, CLI, 'unit', '--deployment', join(ROOT, 'examples/mymodel.yaml'), '--predictor', 'default'],
-      { pipeStdout: true, env: { ...process.env, SDEP_LOG_LEVEL: 'warn' } },
-    );
+    const unit = start(process.execPath, [...flags, CLI, 'unit', ...input, '--predictor', 'default'], {
+      pipeStdout: true,
+      env: { ...process.env, SDEP_LOG_LEVEL: 'warn' },
+    });
     const { http } = JSON.parse(await waitForLine(unit, /^\{/)) as { http: number };
     await waitForHttp(`http://127.0.0.1:${http}/ready`);
     rows.push(await underLoad(name, unit.pid!, `http://127.0.0.1:${http}/api/v1.0/predictions`, seedBody()));
     await stop(unit);
   }
+  rmSync(dir, { recursive: true, force: true });
 
   console.log('');
   console.log(
