@@ -121,8 +121,8 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<void
     : {};
 
   const workDir = await mkdtemp(join(tmpdir(), 'sdep-serve-'));
-  // kills the units' process groups should this process die without cleaning up
-  const reaper = startOrphanReaper();
+  // kills the units' process groups, and removes workDir, should this process die without cleaning up
+  const reaper = startOrphanReaper({ scratchDir: workDir });
   const supervisor = new Supervisor({
     workDir,
     processGroups: reaper,

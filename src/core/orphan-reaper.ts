@@ -2,9 +2,10 @@
  * Last line of defence against orphans: a tiny watchdog process that holds
  * a pipe from its parent and is told each child process group as it starts
  * and ends. If the parent dies without cleaning up (SIGKILL, OOM), the pipe
- * closes and the watchdog kills every group it still knows, then exits. On a
- * clean shutdown the parent has already stopped its children, so it finds
- * nothing to do. `sdep serve` keeps one for its units, each unit one for the
+ * closes and the watchdog kills every group it still knows, removes the
+ * parent's scratch folder when given one, then exits. On a clean shutdown
+ * the parent has already stopped its children and removed the folder, so it
+ * finds nothing to do. `sdep serve` keeps one for its units, each unit one for the
  * container processes of its graph.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -12,6 +13,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 // Plain JavaScript run with `node -e`: no file to locate, no loader needed.
 const WATCHDOG = `
 const groups = new Set();
+const scratch = process.argv[1];
 let buf = '';
 process.on('SIGINT', () => {});
 process.on('SIGHUP', () => {});
@@ -32,6 +34,9 @@ const reap = () => {
   for (const pid of groups) {
     try { process.kill(-pid, 'SIGKILL'); } catch {}
   }
+  if (scratch) {
+    try { require('node:fs').rmSync(scratch, { recursive: true, force: true }); } catch {}
+  }
   process.exit(0);
 };
 process.stdin.on('end', reap);
@@ -50,8 +55,14 @@ export interface OrphanReaper {
   readonly child: ChildProcess;
 }
 
-export function startOrphanReaper(): OrphanReaper {
-  const child = spawn(process.execPath, ['-e', WATCHDOG], {
+export interface OrphanReaperOptions {
+  /** A folder of the parent's own (serve's unit files) to remove if the parent dies without doing so. */
+  scratchDir?: string;
+}
+
+export function startOrphanReaper(opts: OrphanReaperOptions = {}): OrphanReaper {
+  const args = ['-e', WATCHDOG, ...(opts.scratchDir ? [opts.scratchDir] : [])];
+  const child = spawn(process.execPath, args, {
     detached: true,
     stdio: ['pipe', 'ignore', 'ignore'],
   });

@@ -5,9 +5,10 @@
  * JS model run from a relative path, and a unit killed mid-load.
  */
 import assert from 'node:assert/strict';
-import { copyFile, mkdir, mkdtemp, readdir, readlink, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { alive, imageOf, type ServeHarness, startServe } from './serve-harness.js';
@@ -184,12 +185,26 @@ async function processesIn(root: string): Promise<number[]> {
   return out;
 }
 
-test('serve SIGKILLed: no unit and no container process outlives it', async () => {
+/** Resolves once `path` no longer exists; fails after 10 s. */
+async function waitGone(path: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (existsSync(path)) {
+    if (Date.now() > deadline) assert.fail(`${path} is still there`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('serve SIGKILLed: no unit and no container process outlives it, and its folder of unit files is removed', async () => {
   const h = main!;
   const units = (await h.status()).deployments.flatMap((d) =>
     d.predictors.flatMap((p) => p.units.flatMap((u) => (u.pid ? [u.pid] : []))),
   );
   assert.ok((await processesIn(dir)).length >= 1, 'the busy model runs as a process in the folder');
+  // serve's own folder of unit spec files, as a unit's command line names it
+  const args = (await readFile(`/proc/${units[0]}/cmdline`, 'utf8')).split('\0');
+  const specFile = args[args.indexOf('--spec') + 1];
+  assert.ok(specFile && args.includes('--spec'), `a unit started from a spec file: ${args.join(' ')}`);
+  assert.equal(existsSync(specFile), true);
   process.kill(h.proc.pid!, 'SIGKILL');
   const deadline = Date.now() + 15_000;
   let left: number[] = [];
@@ -199,4 +214,5 @@ test('serve SIGKILLed: no unit and no container process outlives it', async () =
     await new Promise((r) => setTimeout(r, 200));
   }
   assert.deepEqual(left, [], 'processes left behind');
+  await waitGone(dirname(specFile));
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -171,8 +171,11 @@ test('a killed ready unit leaves the resolver at once and comes back with a new 
   for (const pid of pids) assert.equal(alive(pid), false);
 });
 
-test('if serve dies without cleaning up, the orphan reaper kills the unit process groups', async () => {
-  const reaper = startOrphanReaper();
+test('if serve dies without cleaning up, the orphan reaper kills the unit process groups and removes its folder', async () => {
+  const scratch = await mkdtemp(join(tmpdir(), 'sdep-sup-scratch-'));
+  workDirs.push(scratch);
+  await writeFile(join(scratch, 'unit.json'), '{}');
+  const reaper = startOrphanReaper({ scratchDir: scratch });
   const { sup, events } = await harness(() => 'child', reaper);
   const [unit] = unitsFor('orphan');
   assert.ok(unit);
@@ -194,4 +197,5 @@ test('if serve dies without cleaning up, the orphan reaper kills the unit proces
   await until('unit killed by the reaper', () => !alive(pid));
   await until('grandchild killed by the reaper', () => !alive(grandchild));
   await until('reaper exited', () => !alive(reaper.pid));
+  assert.equal(existsSync(scratch), false, 'the scratch folder is removed');
 });
