@@ -1,6 +1,7 @@
 /**
  * Supervisor: keeps unit processes running. Each instance (unit id + content
- * hash) is spawned from a JSON copy of its resource in serve's own temp dir,
+ * hash) is spawned from a file written for it in serve's own temp dir (by
+ * default a JSON copy of its resource; `sdep serve` writes a unit spec),
  * joins the ready set only after GET /ready answers 200, leaves it at once
  * when it exits, and is restarted with exponential back-off. Stopping an
  * instance takes it out of the ready set first, lets in-flight requests
@@ -34,10 +35,10 @@ export type SupervisorEvent =
 
 export interface SupervisorOptions {
   /** The command that runs a unit from its file. */
-  launcher: (unit: Unit, resourceFile: string) => LaunchCommand;
+  launcher: (unit: Unit, file: string) => LaunchCommand;
   /** The text of that file (default: the unit's resource as JSON); `file` is where it will be. */
   unitFile?: (unit: Unit, file: string) => string;
-  /** Serve's own temp dir: resource files live here, so edits to the user's files cannot reach a unit. */
+  /** Serve's own temp dir: unit files live here, so edits to the user's files cannot reach a unit. */
   workDir: string;
   onEvent?: (e: SupervisorEvent) => void;
   backoff?: BackoffPolicy;

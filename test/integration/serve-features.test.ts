@@ -202,8 +202,9 @@ test('serve SIGKILLed: no unit and no container process outlives it, and its fol
   assert.ok((await processesIn(dir)).length >= 1, 'the busy model runs as a process in the folder');
   // serve's own folder of unit spec files, as a unit's command line names it
   const args = (await readFile(`/proc/${units[0]}/cmdline`, 'utf8')).split('\0');
-  const specFile = args[args.indexOf('--spec') + 1];
-  assert.ok(specFile && args.includes('--spec'), `a unit started from a spec file: ${args.join(' ')}`);
+  const at = args.indexOf('--spec');
+  assert.ok(at >= 0 && at + 1 < args.length, `a unit started from a spec file: ${args.join(' ')}`);
+  const specFile = args[at + 1]!;
   assert.equal(existsSync(specFile), true);
   process.kill(h.proc.pid!, 'SIGKILL');
   const deadline = Date.now() + 15_000;
