@@ -35,6 +35,7 @@ import {
   shadowComparisonRecorder,
 } from '../metrics/index.js';
 import { buildRouteTable, type RouteTable } from '../routing/index.js';
+import { portValue, shadowCompareRateValue, shadowPipeliningValue, workersValue } from './flag-values.js';
 import { announceWorker, isGatewayWorker, runGatewayPrimary } from './gateway-workers.js';
 
 export interface GatewayCommandOptions {
@@ -87,12 +88,6 @@ export async function loadTable(paths: readonly string[], ambassadorId: string):
   if (read.unreadable.length > 0) blocking = `cannot read ${read.unreadable.map((u) => u.path).join(', ')}`;
   else if (hasErrors(read.diagnostics)) blocking = 'a file does not parse';
   return { table, diagnostics, blocking };
-}
-
-function parsePort(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new Error(`not a port: ${v}`);
-  return n;
 }
 
 export interface RunningGateway {
@@ -251,26 +246,6 @@ interface RawOptions {
   shadowPipelining?: number;
 }
 
-function parseWorkers(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`--workers takes 1 to 64 (got ${v})`);
-  return n;
-}
-
-function parseCompareRate(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 1_000_000)
-    throw new Error(`--shadow-compare-rate takes 0 to 1000000 comparisons a second (got ${v})`);
-  return n;
-}
-
-function parsePipelining(v: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 256)
-    throw new Error(`--shadow-pipelining takes 1 to 256 copies a connection (got ${v})`);
-  return n;
-}
-
 async function tlsOption(o: RawOptions): Promise<TlsOption | undefined> {
   if (o.tls !== undefined && o.tls !== 'self-signed')
     throw new Error(`--tls accepts only "self-signed" (got "${o.tls}")`);
@@ -288,8 +263,8 @@ export function registerGatewayCommand(program: Command): void {
     .description('Run the Ambassador-compatible gateway on Mapping files (service host:port taken literally)')
     .requiredOption('-m, --mappings <paths...>', 'Mapping files or directories (YAML/JSON)')
     .option('--ambassador-id <id>', 'load only Mappings for this ambassador_id', 'default')
-    .option('-p, --port <port>', 'gateway port (default 8003, 8443 with TLS)', parsePort)
-    .option('--admin-port <port>', 'admin port: diag, ready/alive, /metrics', parsePort, 8877)
+    .option('-p, --port <port>', 'gateway port (default 8003, 8443 with TLS)', portValue)
+    .option('--admin-port <port>', 'admin port: diag, ready/alive, /metrics', portValue, 8877)
     .option('--host <host>', 'address the gateway binds', '127.0.0.1')
     .option('--admin-host <host>', 'address the admin port binds (not changed by --host)', '127.0.0.1')
     .option(
@@ -303,19 +278,19 @@ export function registerGatewayCommand(program: Command): void {
     .option(
       '--workers <n>',
       'gateway processes sharing the ports (node:cluster); breakers and /metrics are per worker',
-      parseWorkers,
+      workersValue,
       1,
     )
     .option(
       '--shadow-compare-rate <n>',
       'shadow responses compared with the main one, at most n a second (0: none)',
-      parseCompareRate,
+      shadowCompareRateValue,
       200,
     )
     .option(
       '--shadow-pipelining <n>',
       'most shadow copies pipelined on one upstream connection, fewer for a slow shadow (1: none)',
-      parsePipelining,
+      shadowPipeliningValue,
       DEFAULT_SHADOW_PIPELINING,
     )
     .option(

@@ -1,0 +1,24 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { InvalidArgumentError } from 'commander';
+import { integerFlag, portValue } from './flag-values.js';
+
+test('integerFlag accepts its bounds and the integers between them', () => {
+  const p = integerFlag(1, 256, 'copies');
+  assert.equal(p('1'), 1);
+  assert.equal(p('256'), 256);
+  assert.equal(p(' 16 '), 16);
+  assert.equal(portValue('0'), 0);
+  assert.equal(portValue('65535'), 65535);
+});
+
+test('integerFlag refuses values outside, fractions, words and empty, saying the range', () => {
+  const p = integerFlag(1, 256, 'copies a connection');
+  for (const bad of ['0', '257', '1.5', 'two', '', '  ', 'NaN', 'Infinity', '0x']) {
+    assert.throws(
+      () => p(bad),
+      (e: unknown) => e instanceof InvalidArgumentError && e.message === 'takes 1 to 256 copies a connection',
+      JSON.stringify(bad),
+    );
+  }
+});
