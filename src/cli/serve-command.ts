@@ -22,7 +22,13 @@ import {
   TRAFFIC_PATH,
   trafficHandler,
 } from '../gateway/admin/index.js';
-import { createGateway, type Gateway, ShadowComparer, type TlsOption } from '../gateway/index.js';
+import {
+  createGateway,
+  DEFAULT_SHADOW_PIPELINING,
+  type Gateway,
+  ShadowComparer,
+  type TlsOption,
+} from '../gateway/index.js';
 import {
   buildStatusDocument,
   Controller,
@@ -41,6 +47,7 @@ import {
   gatewayRequestObserver,
   shadowComparisonRecorder,
 } from '../metrics/index.js';
+import { shadowCompareRateValue, shadowPipeliningValue } from './flag-values.js';
 import { selfCommand } from './self-command.js';
 import { createServeOutput, formatSummary, type LogFormat } from './serve-output.js';
 import { STATUS_PATH } from './status-command.js';
@@ -63,6 +70,10 @@ export interface ServeFlags {
   watch: boolean;
   /** false (--no-fast-path): node:http and undici instead of sdep's HTTP/1.1 codec. */
   fastPath?: boolean;
+  /** Shadow responses compared with the main one, at most this many a second (0: none). */
+  shadowCompareRate?: number;
+  /** Most shadow copies pipelined on one unit connection (1: none). */
+  shadowPipelining?: number;
 }
 
 function portFlag(value: string, flag: string): number {
@@ -181,14 +192,24 @@ export async function runServe(paths: string[], flags: ServeFlags): Promise<void
   const registry = createRegistry();
   const gatewayMetrics = createGatewayMetrics(registry);
   const metrics = gatewayRequestObserver(gatewayMetrics);
-  const shadowCompare = new ShadowComparer({ sink: shadowComparisonRecorder(gatewayMetrics) });
+  const shadowCompare = new ShadowComparer({
+    sink: shadowComparisonRecorder(gatewayMetrics),
+    ...(flags.shadowCompareRate === undefined ? {} : { maxPerSecond: flags.shadowCompareRate }),
+  });
   const traffic = startTrafficSampler(gatewayMetrics);
   const logger = {
     warn: (msg: string) => out.event({ event: 'gateway-warning', message: msg }, `gateway: ${msg}`),
   };
-  const fastPath = flags.fastPath !== false;
-  const gateways: Gateway[] = [createGateway({ resolver, metrics, logger, shadowCompare, fastPath })];
-  if (tls) gateways.push(createGateway({ resolver, metrics, logger, tls, shadowCompare, fastPath }));
+  const common = {
+    resolver,
+    metrics,
+    logger,
+    shadowCompare,
+    fastPath: flags.fastPath !== false,
+    ...(flags.shadowPipelining === undefined ? {} : { shadowPipelining: flags.shadowPipelining }),
+  };
+  const gateways: Gateway[] = [createGateway(common)];
+  if (tls) gateways.push(createGateway({ ...common, tls }));
 
   const pipeline = createServePipeline({
     singleNamespace: flags.singleNamespace,
@@ -357,6 +378,18 @@ export function registerServeCommand(program: Command): void {
     .option('--tls-port <port>', 'HTTPS port when TLS is on', '8443')
     .option('--log-format <format>', 'pretty or json (one event per line)', 'pretty')
     .option('--no-watch', 'do not reload when the files change')
+    .option(
+      '--shadow-compare-rate <n>',
+      'shadow responses compared with the main one, at most n a second (0: none)',
+      shadowCompareRateValue,
+      200,
+    )
+    .option(
+      '--shadow-pipelining <n>',
+      'most shadow copies pipelined on one unit connection, fewer for a slow shadow (1: none)',
+      shadowPipeliningValue,
+      DEFAULT_SHADOW_PIPELINING,
+    )
     .option(
       '--no-fast-path',
       "carry HTTP/1.1 with node's http server and undici instead of sdep's own codec (gateway and units)",

@@ -10,7 +10,15 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { StatusDocument } from '../../src/local/index.js';
-import { alive, imageOf, type ServeHarness, startServe, unitPids } from './serve-harness.js';
+import {
+  alive,
+  imageOf,
+  metricSum,
+  type ServeHarness,
+  startServe,
+  unitPids,
+  waitAtLeast,
+} from './serve-harness.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
 
@@ -65,24 +73,26 @@ test('canary 75/25 split is observed; shadow gets copies; the status endpoint te
     .find((d) => d.name === 'shadow-example')
     ?.predictors.find((p) => p.name === 'shadow')?.units[0];
   assert.ok(shadowUnit?.http, 'shadow unit is ready with a port');
-  const count = async () => {
-    const text = await (await fetch(`http://127.0.0.1:${shadowUnit.http}/metrics`)).text();
-    return text
-      .split('\n')
-      .filter(
-        (l) => l.startsWith('seldon_api_executor_server_requests_seconds_count') && l.includes('predictions'),
-      )
-      .reduce((n, l) => n + Number(l.split(' ').at(-1)), 0);
-  };
+  const count = () =>
+    metricSum(
+      `http://127.0.0.1:${shadowUnit.http}/metrics`,
+      'seldon_api_executor_server_requests_seconds_count',
+      (l) => l.includes('predictions'),
+    );
+  const compared = () => metricSum(`${h.admin}/metrics`, 'sdep_gateway_shadow_comparisons_total');
   const before = await count();
+  const comparedBefore = await compared();
   for (let i = 0; i < 10; i++) {
     const r = await predict('/seldon/shadow-example/api/v1.0/predictions');
     assert.equal(r.status, 200);
     assert.ok(imageOf(r.json).endsWith(':1.2.1'), 'the client gets main’s answer');
   }
-  const deadline = Date.now() + 5000;
-  while ((await count()) < before + 10 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  assert.ok((await count()) >= before + 10, 'shadow received a copy of each request');
+  assert.ok((await waitAtLeast(count, before + 10)) >= before + 10, 'shadow received a copy of each request');
+  // the default --shadow-compare-rate (200 a second) compares all ten
+  assert.ok(
+    (await waitAtLeast(compared, comparedBefore + 10)) >= comparedBefore + 10,
+    'each copy’s answer was compared with main’s',
+  );
 
   const route = doc.routes.find((r) => r.prefix === '/seldon/shadow-example/');
   assert.equal(route?.mirror?.service, 'shadow-example-shadow.default:8000');

@@ -149,3 +149,23 @@ export async function startServe(
     },
   };
 }
+
+/** The sum over every label set of the Prometheus counter `name` on the page at `url`. */
+export async function metricSum(url: string, name: string, keep: (line: string) => boolean = () => true) {
+  const text = await (await fetch(url)).text();
+  return text
+    .split('\n')
+    .filter((l) => (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) && keep(l))
+    .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+}
+
+/** Polls `read` every 50 ms until it gives at least `want` or `ms` pass; its last value. */
+export async function waitAtLeast(read: () => Promise<number>, want: number, ms = 5000): Promise<number> {
+  const deadline = Date.now() + ms;
+  let v = await read();
+  while (v < want && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    v = await read();
+  }
+  return v;
+}
