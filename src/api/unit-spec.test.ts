@@ -1,37 +1,22 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { DeploymentSpec } from './deployment-spec.js';
+import { deploymentSpec, modelNode, predictorSpec } from '../../test/fixtures/deployment-spec.js';
 import { readUnitSpec, unitSpecText } from './unit-spec.js';
 
-const spec: DeploymentSpec = {
+const spec = deploymentSpec({
   source: { file: '/tmp/serve/u.json', index: 0 },
-  apiVersion: 'machinelearning.seldon.io/v1',
   name: 'mymodel',
   namespace: 'seldon',
-  labels: {},
   annotations: { 'seldon.io/executor': 'true' },
-  protocol: 'seldon',
-  transport: 'rest',
   predictors: [
-    {
-      name: 'default',
-      graph: {
-        name: 'classifier',
-        type: 'MODEL',
-        endpoint: { type: 'REST' },
+    predictorSpec('default', {
+      graph: modelNode('classifier', {
         parameters: [{ name: 'k', type: 'JSON', value: '{"a":[1,2]}', parsed: { a: [1, 2] } }],
-        children: [],
-      },
-      componentSpecs: [
-        { spec: { containers: [{ name: 'classifier', image: 'seldonio/mock_classifier:1.18.2' }] } },
-      ],
-      replicas: 1,
-      shadow: false,
+      }),
       labels: { version: 'default' },
-      annotations: {},
-    },
+    }),
   ],
-};
+});
 
 const doc = (over: Record<string, unknown>) =>
   JSON.stringify({ kind: 'sdep/unit-spec', version: 1, deployment: spec, ...over });

@@ -1,29 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { DeploymentSpec, GraphNode } from '../api/deployment-spec.js';
+import { deploymentSpec, modelNode, predictorSpec } from '../../test/fixtures/deployment-spec.js';
+import type { GraphNode } from '../api/deployment-spec.js';
 import { isSdepError } from '../core/sdep-error.js';
 import type { Component } from '../runtime/component.js';
 import { startUnit } from './start-unit.js';
 
-function deployment(graph: GraphNode): DeploymentSpec {
-  return {
-    source: { file: 'inline.yaml', index: 0 },
-    apiVersion: 'machinelearning.seldon.io/v1',
-    name: 'dep',
-    namespace: 'default',
-    labels: {},
-    annotations: {},
-    protocol: 'seldon',
-    transport: 'rest',
-    predictors: [
-      { name: 'p', graph, componentSpecs: [], replicas: 1, shadow: false, labels: {}, annotations: {} },
-    ],
-  };
-}
+const deployment = (graph: GraphNode) =>
+  deploymentSpec({ predictors: [predictorSpec('p', { graph, componentSpecs: [] })] });
 
-function builtinNode(name: string, implementation: string): GraphNode {
-  return { name, type: 'MODEL', implementation, endpoint: { type: 'REST' }, parameters: [], children: [] };
-}
+const builtinNode = (name: string, implementation: string) => modelNode(name, { implementation });
 
 const post = (base: string, body: unknown) =>
   fetch(`${base}/api/v1.0/predictions`, {

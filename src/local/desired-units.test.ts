@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { deploymentSpec, predictorSpec } from '../../test/fixtures/deployment-spec.js';
 import type { DeploymentSpec, PredictorSpec } from '../api/deployment-spec.js';
 import { desiredUnits, type ServiceNaming } from './desired-units.js';
 import { planChanges } from './plan-changes.js';
@@ -10,35 +11,11 @@ const naming: ServiceNaming = {
   grpcPort: 5001,
 };
 
-function predictor(name: string, over: Partial<PredictorSpec> = {}): PredictorSpec {
-  return {
-    name,
-    graph: { name: 'classifier', type: 'MODEL', endpoint: { type: 'REST' }, parameters: [], children: [] },
-    componentSpecs: [
-      { spec: { containers: [{ name: 'classifier', image: 'seldonio/mock_classifier:1.18.2' }] } },
-    ],
-    replicas: 1,
-    shadow: false,
-    labels: { version: name },
-    annotations: {},
-    ...over,
-  };
-}
+const predictor = (name: string, over: Partial<PredictorSpec> = {}): PredictorSpec =>
+  predictorSpec(name, { labels: { version: name }, ...over });
 
-function deployment(predictors: PredictorSpec[], over: Partial<DeploymentSpec> = {}): DeploymentSpec {
-  return {
-    source: { file: 'a.yaml', index: 0 },
-    apiVersion: 'machinelearning.seldon.io/v1',
-    name: 'example',
-    namespace: 'default',
-    labels: {},
-    annotations: {},
-    protocol: 'seldon',
-    transport: 'rest',
-    predictors,
-    ...over,
-  };
-}
+const deployment = (predictors: PredictorSpec[], over: Partial<DeploymentSpec> = {}): DeploymentSpec =>
+  deploymentSpec({ name: 'example', predictors, ...over });
 
 test('one unit per predictor replica, with stable ids and the services it backs', () => {
   const units = desiredUnits(

@@ -1,22 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { DeploymentSpec } from '../api/deployment-spec.js';
+import { deploymentSpec } from '../../test/fixtures/deployment-spec.js';
 import type { Diagnostic } from '../core/diagnostic.js';
 import { diagnosticFile, mergeLastGood } from './last-good.js';
 
-function spec(file: string, name: string): DeploymentSpec {
-  return {
-    source: { file, index: 0 },
-    apiVersion: 'machinelearning.seldon.io/v1',
-    name,
-    namespace: 'default',
-    labels: {},
-    annotations: {},
-    protocol: 'seldon',
-    transport: 'rest',
-    predictors: [],
-  };
-}
+const spec = (file: string, name: string) => deploymentSpec({ source: { file, index: 0 }, name });
 
 function error(resource: string): Diagnostic {
   return { code: 'SDEP_X', severity: 'error', resource, path: 'spec', message: 'bad' };

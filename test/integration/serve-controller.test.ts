@@ -5,45 +5,19 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { Mapping } from '../../src/ambassador/mapping.js';
-import type { DeploymentSpec, PredictorSpec } from '../../src/api/deployment-spec.js';
+import type { PredictorSpec } from '../../src/api/deployment-spec.js';
 import type { Diagnostic } from '../../src/core/diagnostic.js';
 import { Controller, type LoadResult, type Pipeline } from '../../src/local/controller.js';
 import { EmbeddedResolver } from '../../src/local/embedded-resolver.js';
 import { Supervisor } from '../../src/local/supervisor.js';
 import { buildRouteTable } from '../../src/routing/index.js';
 import type { RouteTable } from '../../src/routing/route-table.js';
+import { deploymentSpec, predictorSpec as predictor } from '../fixtures/deployment-spec.js';
 import { alive } from './serve-harness.js';
 
 const FAKE_UNIT = fileURLToPath(new URL('./fixtures/fake-unit.mjs', import.meta.url));
 
-function predictor(name: string, over: Partial<PredictorSpec> = {}): PredictorSpec {
-  return {
-    name,
-    graph: { name: 'classifier', type: 'MODEL', endpoint: { type: 'REST' }, parameters: [], children: [] },
-    componentSpecs: [
-      { spec: { containers: [{ name: 'classifier', image: 'seldonio/mock_classifier:1.18.2' }] } },
-    ],
-    replicas: 1,
-    shadow: false,
-    labels: {},
-    annotations: {},
-    ...over,
-  };
-}
-
-function deployment(predictors: PredictorSpec[]): DeploymentSpec {
-  return {
-    source: { file: 'a.yaml', index: 0 },
-    apiVersion: 'machinelearning.seldon.io/v1',
-    name: 'dep',
-    namespace: 'default',
-    labels: {},
-    annotations: {},
-    protocol: 'seldon',
-    transport: 'rest',
-    predictors,
-  };
-}
+const deployment = (predictors: PredictorSpec[]) => deploymentSpec({ predictors });
 
 /** A stand-in compiler: one Mapping per predictor on /seldon/<d>/, weights from traffic. */
 function fakePipeline(current: () => LoadResult): Pipeline {

@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import type { DeploymentSpec, PredictorSpec } from '../../src/api/deployment-spec.js';
 import { startOrphanReaper } from '../../src/core/orphan-reaper.js';
 import { desiredUnits } from '../../src/local/desired-units.js';
 import { EmbeddedResolver } from '../../src/local/embedded-resolver.js';
 import { Supervisor, type SupervisorEvent } from '../../src/local/supervisor.js';
 import { instanceKey, type Unit } from '../../src/local/unit.js';
+import { deploymentSpec, predictorSpec } from '../fixtures/deployment-spec.js';
 import { alive } from './serve-harness.js';
 
 const FAKE_UNIT = fileURLToPath(new URL('./fixtures/fake-unit.mjs', import.meta.url));
@@ -23,32 +23,8 @@ async function until(what: string, cond: () => boolean, timeoutMs = 5000): Promi
   }
 }
 
-function predictor(name: string): PredictorSpec {
-  return {
-    name,
-    graph: { name: 'classifier', type: 'MODEL', endpoint: { type: 'REST' }, parameters: [], children: [] },
-    componentSpecs: [
-      { spec: { containers: [{ name: 'classifier', image: 'seldonio/mock_classifier:1.18.2' }] } },
-    ],
-    replicas: 1,
-    shadow: false,
-    labels: {},
-    annotations: {},
-  };
-}
-
 function unitsFor(...names: string[]): Unit[] {
-  const spec: DeploymentSpec = {
-    source: { file: 'a.yaml', index: 0 },
-    apiVersion: 'machinelearning.seldon.io/v1',
-    name: 'dep',
-    namespace: 'default',
-    labels: {},
-    annotations: {},
-    protocol: 'seldon',
-    transport: 'rest',
-    predictors: names.map(predictor),
-  };
+  const spec = deploymentSpec({ predictors: names.map((n) => predictorSpec(n)) });
   return desiredUnits([spec], {
     serviceName: (d, p) => `${d.name}-${p.name}`,
     restPort: 8000,
