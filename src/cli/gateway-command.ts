@@ -23,7 +23,6 @@ import {
 import {
   createGateway,
   createLiteralResolver,
-  DEFAULT_SHADOW_PIPELINING,
   type Gateway,
   ShadowComparer,
   type TlsOption,
@@ -35,7 +34,7 @@ import {
   shadowComparisonRecorder,
 } from '../metrics/index.js';
 import { buildRouteTable, type RouteTable } from '../routing/index.js';
-import { portValue, shadowCompareRateValue, shadowPipeliningValue, workersValue } from './flag-values.js';
+import { portValue, shadowCompareRateOption, shadowPipeliningOption, workersValue } from './flag-values.js';
 import { announceWorker, isGatewayWorker, runGatewayPrimary } from './gateway-workers.js';
 
 export interface GatewayCommandOptions {
@@ -281,18 +280,8 @@ export function registerGatewayCommand(program: Command): void {
       workersValue,
       1,
     )
-    .option(
-      '--shadow-compare-rate <n>',
-      'shadow responses compared with the main one, at most n a second (0: none)',
-      shadowCompareRateValue,
-      200,
-    )
-    .option(
-      '--shadow-pipelining <n>',
-      'most shadow copies pipelined on one upstream connection, fewer for a slow shadow (1: none)',
-      shadowPipeliningValue,
-      DEFAULT_SHADOW_PIPELINING,
-    )
+    .addOption(shadowCompareRateOption())
+    .addOption(shadowPipeliningOption('upstream'))
     .option(
       '--no-fast-path',
       "carry HTTP/1.1 with node's http server and undici instead of sdep's own codec (the benchmark's reference)",

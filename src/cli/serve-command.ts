@@ -22,13 +22,7 @@ import {
   TRAFFIC_PATH,
   trafficHandler,
 } from '../gateway/admin/index.js';
-import {
-  createGateway,
-  DEFAULT_SHADOW_PIPELINING,
-  type Gateway,
-  ShadowComparer,
-  type TlsOption,
-} from '../gateway/index.js';
+import { createGateway, type Gateway, ShadowComparer, type TlsOption } from '../gateway/index.js';
 import {
   buildStatusDocument,
   Controller,
@@ -47,7 +41,7 @@ import {
   gatewayRequestObserver,
   shadowComparisonRecorder,
 } from '../metrics/index.js';
-import { shadowCompareRateValue, shadowPipeliningValue } from './flag-values.js';
+import { shadowCompareRateOption, shadowPipeliningOption } from './flag-values.js';
 import { selfCommand } from './self-command.js';
 import { createServeOutput, formatSummary, type LogFormat } from './serve-output.js';
 import { STATUS_PATH } from './status-command.js';
@@ -378,18 +372,8 @@ export function registerServeCommand(program: Command): void {
     .option('--tls-port <port>', 'HTTPS port when TLS is on', '8443')
     .option('--log-format <format>', 'pretty or json (one event per line)', 'pretty')
     .option('--no-watch', 'do not reload when the files change')
-    .option(
-      '--shadow-compare-rate <n>',
-      'shadow responses compared with the main one, at most n a second (0: none)',
-      shadowCompareRateValue,
-      200,
-    )
-    .option(
-      '--shadow-pipelining <n>',
-      'most shadow copies pipelined on one unit connection, fewer for a slow shadow (1: none)',
-      shadowPipeliningValue,
-      DEFAULT_SHADOW_PIPELINING,
-    )
+    .addOption(shadowCompareRateOption())
+    .addOption(shadowPipeliningOption('unit'))
     .option(
       '--no-fast-path',
       "carry HTTP/1.1 with node's http server and undici instead of sdep's own codec (gateway and units)",

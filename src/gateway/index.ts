@@ -12,5 +12,5 @@ export type {
   ShadowComparison,
   ShadowResult,
 } from './shadow-compare.js';
-export { ShadowComparer } from './shadow-compare.js';
+export { DEFAULT_SHADOW_COMPARE_RATE, ShadowComparer } from './shadow-compare.js';
 export type { TlsMaterial, TlsOption } from './tls.js';

@@ -170,6 +170,9 @@ function okStatus(s: number): boolean {
   return s >= 200 && s < 300;
 }
 
+/** ShadowCompareOptions.maxPerSecond's default. */
+export const DEFAULT_SHADOW_COMPARE_RATE = 200;
+
 export class ShadowComparer {
   readonly maxBodyBytes: number;
   readonly maxOpen: number;
@@ -185,7 +188,7 @@ export class ShadowComparer {
 
   constructor(opts: ShadowCompareOptions) {
     this.sink = opts.sink;
-    this.maxPerSecond = opts.maxPerSecond ?? 200;
+    this.maxPerSecond = opts.maxPerSecond ?? DEFAULT_SHADOW_COMPARE_RATE;
     this.maxBodyBytes = opts.maxBodyBytes ?? 64 * 1024;
     this.maxOpen = opts.maxOpen ?? 256;
     this.staleMs = opts.staleMs ?? 60_000;

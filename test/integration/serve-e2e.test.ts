@@ -17,6 +17,7 @@ import {
   type ServeHarness,
   startServe,
   unitPids,
+  unitPredictionCount,
   waitAtLeast,
 } from './serve-harness.js';
 
@@ -69,16 +70,7 @@ test('canary 75/25 split is observed; shadow gets copies; the status endpoint te
   assert.ok(s.canary >= 60 && s.canary <= 140, `canary answered ${s.canary}/400`);
 
   const doc = await status();
-  const shadowUnit = doc.deployments
-    .find((d) => d.name === 'shadow-example')
-    ?.predictors.find((p) => p.name === 'shadow')?.units[0];
-  assert.ok(shadowUnit?.http, 'shadow unit is ready with a port');
-  const count = () =>
-    metricSum(
-      `http://127.0.0.1:${shadowUnit.http}/metrics`,
-      'seldon_api_executor_server_requests_seconds_count',
-      (l) => l.includes('predictions'),
-    );
+  const count = await unitPredictionCount(h, 'shadow-example', 'shadow');
   const compared = () => metricSum(`${h.admin}/metrics`, 'sdep_gateway_shadow_comparisons_total');
   const before = await count();
   const comparedBefore = await compared();

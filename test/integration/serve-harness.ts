@@ -169,3 +169,18 @@ export async function waitAtLeast(read: () => Promise<number>, want: number, ms 
   }
   return v;
 }
+
+/** A reader of how many predictions the first unit of `deployment`/`predictor` has answered (its own /metrics). */
+export async function unitPredictionCount(
+  h: ServeHarness,
+  deployment: string,
+  predictor: string,
+): Promise<() => Promise<number>> {
+  const unit = (await h.status()).deployments
+    .find((d) => d.name === deployment)
+    ?.predictors.find((p) => p.name === predictor)?.units[0];
+  if (!unit?.http) throw new Error(`${deployment}/${predictor} has no ready unit with a port`);
+  const url = `http://127.0.0.1:${unit.http}/metrics`;
+  return () =>
+    metricSum(url, 'seldon_api_executor_server_requests_seconds_count', (l) => l.includes('predictions'));
+}

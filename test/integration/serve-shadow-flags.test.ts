@@ -11,7 +11,14 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { selfCommand } from '../../src/cli/self-command.js';
-import { imageOf, metricSum, type ServeHarness, startServe, waitAtLeast } from './serve-harness.js';
+import {
+  imageOf,
+  metricSum,
+  type ServeHarness,
+  startServe,
+  unitPredictionCount,
+  waitAtLeast,
+} from './serve-harness.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
 
@@ -63,17 +70,7 @@ test('a bad value to a numeric flag of gateway or serve: exit 1, the flag and th
 
 test('serve --shadow-compare-rate 0 --shadow-pipelining 1: the shadow gets every copy, none is compared', async () => {
   h = await startServe([dir], ['--shadow-compare-rate', '0', '--shadow-pipelining', '1']);
-  const doc = await h.status();
-  const shadowUnit = doc.deployments
-    .find((d) => d.name === 'shadow-example')
-    ?.predictors.find((p) => p.name === 'shadow')?.units[0];
-  assert.ok(shadowUnit?.http, 'shadow unit is ready with a port');
-  const copies = () =>
-    metricSum(
-      `http://127.0.0.1:${shadowUnit.http}/metrics`,
-      'seldon_api_executor_server_requests_seconds_count',
-      (l) => l.includes('predictions'),
-    );
+  const copies = await unitPredictionCount(h, 'shadow-example', 'shadow');
   const before = await copies();
   // concurrent, so copies would share a connection if pipelining were on
   const replies = await Promise.all(
