@@ -1,8 +1,9 @@
 /** A router's reply carries the chosen child as the first value of its data (Seldon's convention). */
 import type { SeldonMessage } from '../protocol/seldon-message.js';
 
+// x.at(0), not x[0]: an indexed load that sees arrays of several kinds boxes a numeric array (tensor-ndarray.ts)
 function firstScalar(x: unknown, depth = 0): unknown {
-  if (Array.isArray(x)) return depth > 32 || x.length === 0 ? undefined : firstScalar(x[0], depth + 1);
+  if (Array.isArray(x)) return depth > 32 || x.length === 0 ? undefined : firstScalar(x.at(0), depth + 1);
   return x;
 }
 

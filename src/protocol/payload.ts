@@ -92,7 +92,7 @@ export function buildResponseData(
 }
 
 function defaultNames(payload: unknown[], classNames: string[] | undefined): string[] {
-  const first = payload[0];
+  const first = payload.at(0); // not payload[0]: see numericShape
   if (!Array.isArray(first)) return [];
   if (classNames) return classNames;
   return first.map((_, i) => `t:${i}`);
