@@ -62,4 +62,10 @@ test('nesting deeper than MAX_JSON_DEPTH is a 400 before anything walks it; brac
   });
   assert.equal(nestsDeeperThan('[[1]]', 2), false);
   assert.equal(nestsDeeperThan('[[[1]]]', 2), true);
+  assert.equal(nestsDeeperThan('{"a":[{"b":1}]}', 2), true, 'objects and arrays both count');
+  assert.equal(nestsDeeperThan('{"a":[{"b":1}]}', 3), false);
+  // more openings than the limit, none deep: the count alone cannot clear it, the scan does
+  const rows = JSON.stringify({ data: { ndarray: Array.from({ length: 1000 }, (_, i) => [i]) } });
+  assert.equal(nestsDeeperThan(rows, 4), false, '{ { [ [ is 4 deep');
+  assert.equal(nestsDeeperThan(rows, 3), true);
 });

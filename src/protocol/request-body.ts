@@ -18,8 +18,19 @@ function badJson(detail: string): SdepError {
   return new SdepError('SDEP_BAD_JSON', `${BAD_JSON_INFO}: ${detail}`, { status: 400 });
 }
 
+/** At most `max` of `[` and `{` in the whole text, so nothing in it can nest deeper; found with indexOf (memchr). */
+function fewOpenings(text: string, max: number): boolean {
+  let n = 0;
+  for (const open of ['[', '{']) {
+    for (let i = text.indexOf(open); i !== -1; i = text.indexOf(open, i + 1)) if (++n > max) return false;
+  }
+  return true;
+}
+
 /** True when the JSON text nests deeper than `max` (a byte scan; strings are skipped). */
 export function nestsDeeperThan(text: string, max: number): boolean {
+  // The scan costs 3 ns a character: 190 µs of a 10 000-value request, which has 3 brackets.
+  if (fewOpenings(text, max)) return false;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
