@@ -14,13 +14,11 @@
  * node's own binary, shared by every node process. Targets (on RSS):
  * gateway <= 100 MB, unit <= 80 MB after 60 s at full load.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadDeployments } from '../src/api/load-deployments.js';
 import { unitNodeFlags } from '../src/cli/v8-tuning.js';
-import { desiredUnits } from '../src/local/desired-units.js';
-import { unitSpecFile } from '../src/local/unit-spec-file.js';
+import { writeFirstUnitSpec } from '../test/fixtures/first-unit-spec.js';
 import { groupStats, installCleanup, start, stop, stopAll, waitForHttp, waitForLine } from './lib/proc.js';
 import { argNumber, environment, f, int, SHORT, table } from './lib/report.js';
 import { CLI, ROOT, requireBuild, splitMappings, startGateway, startUpstreams } from './lib/sdep.js';
@@ -95,9 +93,7 @@ async function main(): Promise<void> {
   const yamlFile = join(ROOT, 'examples/mymodel.yaml');
   const dir = mkdtempSync(join(tmpdir(), 'sdep-bench-mem-'));
   const specFile = join(dir, 'unit.json');
-  const naming = { serviceName: () => 'mymodel-default', restPort: 8000, grpcPort: 5001 };
-  const [unitDesc] = desiredUnits((await loadDeployments([yamlFile])).specs, naming);
-  writeFileSync(specFile, unitSpecFile(unitDesc!, specFile));
+  await writeFirstUnitSpec(yamlFile, specFile);
   const serveFlags = unitNodeFlags({}, []);
   const fromSpec = ['--spec', specFile, '--base-dir', join(ROOT, 'examples')];
   for (const [name, flags, input] of [

@@ -1,12 +1,10 @@
 /** `sdep unit --spec`: the file `sdep serve` writes, served without parsing the deployment again. */
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { loadDeployments } from '../../src/api/load-deployments.js';
-import { desiredUnits } from '../../src/local/desired-units.js';
-import { unitSpecFile } from '../../src/local/unit-spec-file.js';
+import { writeFirstUnitSpec } from '../fixtures/first-unit-spec.js';
 import {
   postJson,
   ROOT,
@@ -24,11 +22,8 @@ let unit: UnitProcess | undefined;
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'sdep-unit-spec-'));
-  const loaded = await loadDeployments([join(ROOT, 'examples/mymodel.yaml')]);
-  const naming = { serviceName: () => 'mymodel-default', restPort: 8000, grpcPort: 5001 };
-  const [u] = desiredUnits(loaded.specs, naming);
   specFile = join(dir, 'unit.json');
-  await writeFile(specFile, unitSpecFile(u!, specFile));
+  await writeFirstUnitSpec(join(ROOT, 'examples/mymodel.yaml'), specFile);
 });
 
 after(async () => {
