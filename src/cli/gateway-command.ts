@@ -34,8 +34,9 @@ import {
   shadowComparisonRecorder,
 } from '../metrics/index.js';
 import { buildRouteTable, type RouteTable } from '../routing/index.js';
-import { portValue, shadowCompareRateOption, shadowPipeliningOption, workersValue } from './flag-values.js';
+import { portValue, workersValue } from './flag-values.js';
 import { announceWorker, isGatewayWorker, runGatewayPrimary } from './gateway-workers.js';
+import { shadowCompareRateOption, shadowPipeliningOption } from './shadow-options.js';
 
 export interface GatewayCommandOptions {
   mappings: string[];

@@ -15,6 +15,7 @@ import { createComponentGrpcServer } from '../runtime/component-grpc.js';
 import { createComponentServer } from '../runtime/component-server.js';
 import { loadComponentModule } from '../runtime/load-component-module.js';
 import { parseUnitParameters } from '../runtime/unit-parameters.js';
+import { integerValue } from './flag-values.js';
 
 interface MicroserviceFlags {
   module?: string;
@@ -31,13 +32,7 @@ interface MicroserviceFlags {
   maxBodyBytes: string;
 }
 
-function portFlag(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) {
-    throw new Error(`${flag} must be an integer from 0 to 65535, got ${JSON.stringify(value)}`);
-  }
-  return n;
-}
+const portFlag = (value: string, flag: string): number => integerValue(value, flag, 0, 65535);
 
 async function loadComponent(flags: MicroserviceFlags): Promise<Component> {
   const params = parseUnitParameters(flags.parameters ?? process.env.PREDICTIVE_UNIT_PARAMETERS);

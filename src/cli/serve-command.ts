@@ -41,9 +41,10 @@ import {
   gatewayRequestObserver,
   shadowComparisonRecorder,
 } from '../metrics/index.js';
-import { shadowCompareRateOption, shadowPipeliningOption } from './flag-values.js';
+import { integerValue } from './flag-values.js';
 import { selfCommand } from './self-command.js';
 import { createServeOutput, formatSummary, type LogFormat } from './serve-output.js';
+import { shadowCompareRateOption, shadowPipeliningOption } from './shadow-options.js';
 import { STATUS_PATH } from './status-command.js';
 import { unitNodeFlags } from './v8-tuning.js';
 
@@ -70,13 +71,7 @@ export interface ServeFlags {
   shadowPipelining?: number;
 }
 
-function portFlag(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) {
-    throw new Error(`${flag} must be a port number from 0 to 65535, got ${JSON.stringify(value)}`);
-  }
-  return n;
-}
+const portFlag = (value: string, flag: string): number => integerValue(value, flag, 0, 65535);
 
 async function tlsOption(flags: ServeFlags): Promise<TlsOption | undefined> {
   if (flags.tls !== undefined && flags.tls !== 'self-signed') {

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import type { DeploymentSpec } from '../api/deployment-spec.js';
 import { formatDiagnostic } from '../core/diagnostic.js';
 import { DEFAULT_COMPONENT_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES } from '../executor/limits.js';
+import { integerValue } from './flag-values.js';
 
 interface UnitFlags {
   deployment?: string;
@@ -25,14 +26,6 @@ interface UnitFlags {
   baseDir?: string;
   /** false (--no-fast-path): node's http server reads every REST request. */
   fastPath?: boolean;
-}
-
-function intFlag(value: string, flag: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new Error(`${flag} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
-  }
-  return n;
 }
 
 function pick(specs: DeploymentSpec[], flags: UnitFlags, file: string): DeploymentSpec {
@@ -79,11 +72,11 @@ async function runUnit(flags: UnitFlags): Promise<void> {
   const { resolve } = await import('node:path');
   const allowedRoots = flags.modelRoot?.length ? flags.modelRoot.map((r) => resolve(r)) : rootsFromEnv();
   const log = pino({ name: 'sdep-unit', level: process.env.SDEP_LOG_LEVEL ?? 'info' }, pino.destination(2));
-  const httpPort = intFlag(flags.port, '--port', 0, 65535);
-  const grpcPort = intFlag(flags.grpcPort, '--grpc-port', 0, 65535);
-  const maxBodyBytes = intFlag(flags.maxBodyBytes, '--max-body-bytes', 1, 2 ** 31);
+  const httpPort = integerValue(flags.port, '--port', 0, 65535);
+  const grpcPort = integerValue(flags.grpcPort, '--grpc-port', 0, 65535);
+  const maxBodyBytes = integerValue(flags.maxBodyBytes, '--max-body-bytes', 1, 2 ** 31);
   const timeout = flags.componentTimeoutMs
-    ? intFlag(flags.componentTimeoutMs, '--component-timeout-ms', 1, 3_600_000)
+    ? integerValue(flags.componentTimeoutMs, '--component-timeout-ms', 1, 3_600_000)
     : undefined;
   const deployment = await deploymentFrom(flags);
   const unit = await startUnit({
