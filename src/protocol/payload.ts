@@ -84,7 +84,7 @@ export function buildResponseData(
   const data: DefaultData = {};
   const shape = numericShape(payload);
   const asTensor = shape !== undefined && (request?.data === undefined || request.data.tensor !== undefined);
-  if (asTensor) data.tensor = ndarrayToTensor(payload);
+  if (asTensor) data.tensor = ndarrayToTensor(payload, shape);
   else data.ndarray = payload;
   const names = opts.names ?? defaultNames(payload, opts.classNames);
   if (names.length > 0) return { data: { names, ...data } };

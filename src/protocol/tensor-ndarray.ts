@@ -63,9 +63,8 @@ function checkRect(node: unknown, shape: number[], depth: number): boolean {
   return true;
 }
 
-/** Flattens a rectangular numeric nested array; undefined when it is not one. */
-export function ndarrayToTensor(nd: unknown): Tensor | undefined {
-  const shape = numericShape(nd);
+/** Flattens a rectangular numeric nested array; undefined when it is not one (`shape`: its numericShape, when known). */
+export function ndarrayToTensor(nd: unknown, shape = numericShape(nd)): Tensor | undefined {
   if (!shape) return undefined;
   // rectangular and numeric, so flattening all but the last axis gives every value in row-major order
   const values = (nd as unknown[]).flat(shape.length - 1) as number[];
