@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { metricSum } from '../../test/fixtures/prometheus-text.js';
 import { type GatewayCommandOptions, loadTable, runGateway } from './gateway-command.js';
 
 let dir: string;
@@ -203,11 +204,10 @@ spec:
         let count = -1;
         for (let tries = 0; tries < 20; tries++) {
           await new Promise((r) => setTimeout(r, 50));
-          const text = await (await fetch(`http://127.0.0.1:${g.adminAddress.port}/metrics`)).text();
-          const now = text
-            .split('\n')
-            .filter((l) => l.startsWith('sdep_gateway_shadow_comparisons_total{'))
-            .reduce((sum, l) => sum + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
+          const now = await metricSum(
+            `http://127.0.0.1:${g.adminAddress.port}/metrics`,
+            'sdep_gateway_shadow_comparisons_total',
+          );
           if (now === count && tries >= 4) break;
           count = now;
         }

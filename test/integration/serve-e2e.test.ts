@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import type { StatusDocument } from '../../src/local/index.js';
+import { metricSum } from '../fixtures/prometheus-text.js';
 import {
   alive,
   imageOf,
-  metricSum,
   type ServeHarness,
   startServe,
   unitPids,

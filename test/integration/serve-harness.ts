@@ -7,6 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { selfCommand } from '../../src/cli/self-command.js';
 import type { StatusDocument } from '../../src/local/index.js';
+import { metricSum } from '../fixtures/prometheus-text.js';
 
 export const SEED_BODY = '{"data":{"names":["a","b"],"tensor":{"shape":[2,2],"values":[0,0,1,1]}}}';
 export const START_TIMEOUT_MS = 150_000;
@@ -148,15 +149,6 @@ export async function startServe(
       return { status: res.status, headers: res.headers, json };
     },
   };
-}
-
-/** The sum over every label set of the Prometheus counter `name` on the page at `url`. */
-export async function metricSum(url: string, name: string, keep: (line: string) => boolean = () => true) {
-  const text = await (await fetch(url)).text();
-  return text
-    .split('\n')
-    .filter((l) => (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) && keep(l))
-    .reduce((n, l) => n + Number(l.slice(l.lastIndexOf(' ') + 1)), 0);
 }
 
 /** Polls `read` every 50 ms until it gives at least `want` or `ms` pass; its last value. */

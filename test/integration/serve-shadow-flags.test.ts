@@ -11,14 +11,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { selfCommand } from '../../src/cli/self-command.js';
-import {
-  imageOf,
-  metricSum,
-  type ServeHarness,
-  startServe,
-  unitPredictionCount,
-  waitAtLeast,
-} from './serve-harness.js';
+import { metricSum } from '../fixtures/prometheus-text.js';
+import { imageOf, type ServeHarness, startServe, unitPredictionCount, waitAtLeast } from './serve-harness.js';
 
 const EXAMPLES = fileURLToPath(new URL('../../examples/', import.meta.url));
 
