@@ -16,6 +16,7 @@ import { createComponentServer } from '../runtime/component-server.js';
 import { loadComponentModule } from '../runtime/load-component-module.js';
 import { parseUnitParameters } from '../runtime/unit-parameters.js';
 import { integerValue } from './flag-values.js';
+import { tuneV8ForGrpcServing } from './v8-tuning.js';
 
 interface MicroserviceFlags {
   module?: string;
@@ -130,6 +131,7 @@ export function registerMicroserviceCommand(program: Command): void {
     )
     .option('--max-body-bytes <n>', 'largest request body accepted (413 above)', String(16 * 1024 * 1024))
     .action(async (flags: MicroserviceFlags) => {
+      if (flags.grpc) tuneV8ForGrpcServing();
       try {
         await runMicroservice(flags);
       } catch (err) {

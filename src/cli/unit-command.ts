@@ -9,6 +9,7 @@ import type { DeploymentSpec } from '../api/deployment-spec.js';
 import { formatDiagnostic } from '../core/diagnostic.js';
 import { DEFAULT_COMPONENT_TIMEOUT_MS, DEFAULT_MAX_BODY_BYTES } from '../executor/limits.js';
 import { integerValue } from './flag-values.js';
+import { tuneV8ForGrpcServing } from './v8-tuning.js';
 
 interface UnitFlags {
   deployment?: string;
@@ -164,6 +165,7 @@ export function registerUnitCommand(program: Command): void {
       (dir: string, prev: string[] = []) => [...prev, dir],
     )
     .action(async (flags: UnitFlags) => {
+      tuneV8ForGrpcServing();
       try {
         await runUnit(flags);
       } catch (err) {

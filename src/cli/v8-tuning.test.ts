@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { tuneV8ForServing, unitNodeFlags } from './v8-tuning.js';
+import {
+  GRPC_OLD_GENERATION_FLAG,
+  tuneV8ForGrpcServing,
+  tuneV8ForServing,
+  unitNodeFlags,
+} from './v8-tuning.js';
 
 test("a unit's young generation is capped unless the user sized it", () => {
   assert.deepEqual(unitNodeFlags({}, []), ['--max-semi-space-size=4', '--single-threaded-gc']);
@@ -25,4 +30,22 @@ test('pretenuring is left alone when the user set it, else turned off', () => {
   assert.equal(tuneV8ForServing({ NODE_OPTIONS: '--allocation-site-pretenuring' }, []), false);
   assert.equal(tuneV8ForServing({}, ['--no-allocation-site-pretenuring']), false);
   assert.equal(tuneV8ForServing({}, []), true);
+});
+
+test("a gRPC-serving process's old generation growth is capped unless the user set it", () => {
+  assert.equal(tuneV8ForGrpcServing({ NODE_OPTIONS: '--heap-growing-percent=0' }, []), false);
+  assert.equal(tuneV8ForGrpcServing({}, ['--heap-growing-percent=100']), false);
+  assert.equal(tuneV8ForGrpcServing({}, []), true);
+});
+
+test('V8 knows the old-generation flag set at run time', () => {
+  // setFlagsFromString does not throw on a flag V8 dropped: it only prints to stderr and goes on.
+  const code = `require('node:v8').setFlagsFromString(${JSON.stringify(GRPC_OLD_GENERATION_FLAG)})`;
+  const known = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' });
+  assert.equal(known.status, 0);
+  assert.equal(known.stderr, '');
+  const unknown = spawnSync(process.execPath, ['-e', code.replace('percent', 'percentage')], {
+    encoding: 'utf8',
+  });
+  assert.match(unknown.stderr, /unrecognized flag/);
 });
