@@ -10,7 +10,9 @@
  * a unit spec file, api/unit-spec.ts; its young generation capped, its GC on
  * its own thread: cli/v8-tuning.ts), the same from the user's YAML file
  * (`--deployment`: the YAML parser and validators loaded too), and with
- * node's defaults. RssAnon is shown beside RSS: about 40 MB of RSS is
+ * node's defaults; then that unit under gRPC load (64 grpc-js channels, one
+ * Predict call in flight on each: bench/lib/grpc-load.ts), with sdep's cap
+ * on old-generation growth and with V8's default. RssAnon is shown beside RSS: about 40 MB of RSS is
  * node's own binary, shared by every node process. Targets (on RSS):
  * gateway <= 100 MB, unit <= 80 MB after 60 s at full load.
  */
@@ -19,6 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unitNodeFlags } from '../src/cli/v8-tuning.js';
 import { writeFirstUnitSpec } from '../test/fixtures/first-unit-spec.js';
+import { grpcLoad } from './lib/grpc-run.js';
 import { groupStats, installCleanup, start, stop, stopAll, waitForHttp, waitForLine } from './lib/proc.js';
 import { argNumber, environment, f, int, SHORT, table } from './lib/report.js';
 import { CLI, ROOT, requireBuild, splitMappings, startGateway, startUpstreams } from './lib/sdep.js';
@@ -39,20 +42,30 @@ interface Row {
   rps: number;
 }
 
-async function underLoad(name: string, pid: number, url: string, body: string): Promise<Row> {
+/** wrk -t1 -c64 at full speed for SECONDS; resolves to its req/s. */
+function rest(url: string, body: string): () => Promise<number> {
+  return async () => (await wrk({ url, connections: 64, seconds: SECONDS, body })).rps;
+}
+
+/** 64 gRPC channels, each with one Predict call in flight, for SECONDS. */
+function grpc(port: number, body: string): () => Promise<number> {
+  return async () => (await grpcLoad(port, 64, SECONDS, body)).rps;
+}
+
+async function underLoad(name: string, pid: number, load: () => Promise<number>): Promise<Row> {
   await new Promise((r) => setTimeout(r, 1000));
   const idle = groupStats(pid).rssMb;
   let peak = idle;
   const timer = setInterval(() => {
     peak = Math.max(peak, groupStats(pid).rssMb);
   }, 1000);
-  const r = await wrk({ url, connections: 64, seconds: SECONDS, body });
+  const rps = await load();
   clearInterval(timer);
   const endStats = groupStats(pid);
   const end = endStats.rssMb;
   peak = Math.max(peak, end);
   await new Promise((res) => setTimeout(res, 5000));
-  return { name, idle, peak, end, after: groupStats(pid).rssMb, endAnon: endStats.anonMb, rps: r.rps };
+  return { name, idle, peak, end, after: groupStats(pid).rssMb, endAnon: endStats.anonMb, rps };
 }
 
 async function main(): Promise<void> {
@@ -60,7 +73,9 @@ async function main(): Promise<void> {
   requireBuild();
   ensureWrk();
   console.log(`# ${environment()}`);
-  console.log(`# wrk -t1 -c64 for ${SECONDS} s per process, not pinned; RSS sampled every second`);
+  console.log(
+    `# wrk -t1 -c64 (gRPC: 64 channels) for ${SECONDS} s per process, not pinned; RSS sampled every second`,
+  );
   const rows: Row[] = [];
   const ups = await startUpstreams(2);
   const gw = await startGateway({ mappings: splitMappings([ups.ports[0]!, ups.ports[1]!]) });
@@ -68,8 +83,7 @@ async function main(): Promise<void> {
     await underLoad(
       'sdep gateway',
       gw.child.pid!,
-      `http://127.0.0.1:${gw.port}/api/v1.0/predictions`,
-      GW_BODY,
+      rest(`http://127.0.0.1:${gw.port}/api/v1.0/predictions`, GW_BODY),
     ),
   );
   await gw.close();
@@ -82,8 +96,7 @@ async function main(): Promise<void> {
     await underLoad(
       'sdep gateway, node --max-semi-space-size=8',
       small.child.pid!,
-      `http://127.0.0.1:${small.port}/api/v1.0/predictions`,
-      GW_BODY,
+      rest(`http://127.0.0.1:${small.port}/api/v1.0/predictions`, GW_BODY),
     ),
   );
   await small.close();
@@ -96,22 +109,36 @@ async function main(): Promise<void> {
   await writeFirstUnitSpec(yamlFile, specFile);
   const serveFlags = unitNodeFlags({}, []);
   const fromSpec = ['--spec', specFile, '--base-dir', join(ROOT, 'examples')];
-  for (const [name, flags, input] of [
+  // gRPC: the same unit under grpc-js load, then with V8's own old-generation growth (cli/v8-tuning.ts).
+  const units: [string, readonly string[], readonly string[], 'REST' | 'gRPC'][] = [
     [
       `sdep unit (mock classifier), as serve starts it: --spec, node ${serveFlags.join(' ')}`,
       serveFlags,
       fromSpec,
+      'REST',
     ],
-    ['sdep unit --deployment <the YAML>, same node flags', serveFlags, ['--deployment', yamlFile]],
-    ['sdep unit --spec, node defaults', [], fromSpec],
-  ] as const) {
+    ['sdep unit --deployment <the YAML>, same node flags', serveFlags, ['--deployment', yamlFile], 'REST'],
+    ['sdep unit --spec, node defaults', [], fromSpec, 'REST'],
+    ['sdep unit --spec as serve starts it, under gRPC (64 channels)', serveFlags, fromSpec, 'gRPC'],
+    [
+      'the same, V8 default old-generation growth (--heap-growing-percent=0)',
+      [...serveFlags, '--heap-growing-percent=0'],
+      fromSpec,
+      'gRPC',
+    ],
+  ];
+  for (const [name, flags, input, proto] of units) {
     const unit = start(process.execPath, [...flags, CLI, 'unit', ...input, '--predictor', 'default'], {
       pipeStdout: true,
       env: { ...process.env, SDEP_LOG_LEVEL: 'warn' },
     });
-    const { http } = JSON.parse(await waitForLine(unit, /^\{/)) as { http: number };
-    await waitForHttp(`http://127.0.0.1:${http}/ready`);
-    rows.push(await underLoad(name, unit.pid!, `http://127.0.0.1:${http}/api/v1.0/predictions`, seedBody()));
+    const ports = JSON.parse(await waitForLine(unit, /^\{/)) as { http: number; grpc: number };
+    await waitForHttp(`http://127.0.0.1:${ports.http}/ready`);
+    const load =
+      proto === 'REST'
+        ? rest(`http://127.0.0.1:${ports.http}/api/v1.0/predictions`, seedBody())
+        : grpc(ports.grpc, seedBody());
+    rows.push(await underLoad(name, unit.pid!, load));
     await stop(unit);
   }
   rmSync(dir, { recursive: true, force: true });

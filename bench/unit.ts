@@ -13,12 +13,12 @@
  * unit's RSS idle and after its load.
  */
 import type { ChildProcess } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unitNodeFlags } from '../src/cli/v8-tuning.js';
 import { logisticRegressionModel } from '../test/fixtures/logreg-onnx.js';
+import { grpcLoad } from './lib/grpc-run.js';
 import { groupStats, installCleanup, start, stopAll, waitForHttp, waitForLine } from './lib/proc.js';
 import { argNumber, environment, f, int, SHORT, table } from './lib/report.js';
 import { CLI, ROOT, requireBuild } from './lib/sdep.js';
@@ -58,27 +58,6 @@ interface Row {
   p50: number;
   p99: number;
   errors: number;
-}
-
-function grpcLoad(
-  port: number,
-  connections: number,
-  body: string,
-): Omit<Row, 'target' | 'proto' | 'connections'> {
-  const out = execFileSync(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(ROOT, 'bench/lib/grpc-load.ts'),
-      `127.0.0.1:${port}`,
-      String(connections),
-      String(SECONDS),
-      body,
-    ],
-    { cwd: ROOT, encoding: 'utf8', timeout: (SECONDS + 60) * 1000 },
-  );
-  return JSON.parse(out.trim().split('\n').pop()!) as Omit<Row, 'target' | 'proto' | 'connections'>;
 }
 
 async function main(): Promise<void> {
@@ -140,7 +119,12 @@ spec:
         });
         rows.push({ target: name, proto: 'REST', connections: c, ...r });
         if (s.grpc !== undefined && s !== base) {
-          rows.push({ target: name, proto: 'gRPC', connections: c, ...grpcLoad(s.grpc, c, body) });
+          rows.push({
+            target: name,
+            proto: 'gRPC',
+            connections: c,
+            ...(await grpcLoad(s.grpc, c, SECONDS, body)),
+          });
         }
       }
     }
