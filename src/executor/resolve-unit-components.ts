@@ -14,7 +14,6 @@ import type { ComponentClient } from './component-client.js';
 import { planComponent } from './component-plan.js';
 import { type ContainerProcess, startContainerProcess } from './container-process.js';
 import { type DeferredClient, deferredClient } from './deferred-client.js';
-import { grpcComponentClient } from './grpc-client.js';
 import { inProcessClient } from './in-process-client.js';
 import { restComponentClient } from './rest-client.js';
 
@@ -126,12 +125,20 @@ export function resolveUnitComponents(
     } else if (plan.kind === 'remote') {
       const { host, port } = plan;
       const label = plan.container?.image ?? `${host}:${port}`;
-      const remote =
-        plan.transport === 'GRPC'
-          ? grpcComponentClient({ host, port, label, type: node.type })
-          : restComponentClient({ host, port, label });
-      closers.push(() => remote.close());
-      client = remote;
+      if (plan.transport === 'GRPC') {
+        // grpc-js (8 MB resident) loads only in units whose graph calls a gRPC component
+        const loading = import('./grpc-client.js').then((m) =>
+          m.grpcComponentClient({ host, port, label, type: node.type }),
+        );
+        closers.push(async () => (await loading).close());
+        const d = deferredClient('grpc', label, loading);
+        pending.push(d);
+        client = d;
+      } else {
+        const remote = restComponentClient({ host, port, label });
+        closers.push(() => remote.close());
+        client = remote;
+      }
     } else if (plan.kind === 'mock') {
       client = inProcess(node, plan.image, () => new MockClassifier());
     } else if (plan.kind === 'process') {

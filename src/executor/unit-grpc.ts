@@ -1,19 +1,13 @@
 /**
  * The unit's gRPC front: seldon.protos.Seldon Predict and SendFeedback,
- * served by the same graph engine as REST. Failures become gRPC statuses
- * whose details carry the Seldon error message.
+ * served by the same graph engine as REST on our own unary server
+ * (grpc-unary-server.ts) with proto-loader's codecs. Failures become gRPC
+ * statuses whose message carries the Seldon error code and reason.
  */
-import {
-  type Metadata,
-  Server,
-  ServerCredentials,
-  type ServerUnaryCall,
-  type ServiceError,
-  type sendUnaryData,
-} from '@grpc/grpc-js';
+import type { IncomingHttpHeaders } from 'node:http2';
+import type { MethodDefinition } from '@grpc/proto-loader';
 import { decodeFeedback, decodeSeldonMessage } from '../protocol/decode-seldon-message.js';
 import { grpcStatusFor } from '../protocol/grpc-status.js';
-import { loadSeldonProto } from '../protocol/load-seldon-proto.js';
 import {
   fromProtoFeedback,
   fromProtoMessage,
@@ -22,7 +16,9 @@ import {
   toProtoMessage,
 } from '../protocol/proto-convert.js';
 import { toSdepError } from '../protocol/seldon-error.js';
+import { seldonPackageDefinition } from '../protocol/seldon-proto-definition.js';
 import type { GraphExecutor } from './graph-executor.js';
+import { startUnaryServer, type UnaryMethod } from './grpc-unary-server.js';
 import type { UnitLogger } from './unit-http.js';
 
 export interface UnitGrpcOptions {
@@ -38,66 +34,49 @@ export interface UnitGrpcServer {
   close(graceMs: number): Promise<void>;
 }
 
-function puidOf(md: Metadata): string | undefined {
-  const v = md.get('seldon-puid')[0];
-  return typeof v === 'string' && v.trim() !== '' ? v.trim() : undefined;
+function puidOf(headers: IncomingHttpHeaders): { puid?: string } {
+  const v = headers['seldon-puid'];
+  const s = Array.isArray(v) ? v[0] : v;
+  return typeof s === 'string' && s.trim() !== '' ? { puid: s.trim() } : {};
 }
 
-function fail(cb: sendUnaryData<ProtoSeldonMessage>, err: unknown, log: UnitLogger): void {
-  const e = toSdepError(err);
-  if (e.status >= 500) log.warn({ err: e }, 'gRPC request failed');
-  const se: Partial<ServiceError> = { ...grpcStatusFor(e), message: e.message };
-  cb(se as ServiceError, null);
+function method<Req>(
+  def: MethodDefinition<object, object>,
+  handle: (req: Req, headers: IncomingHttpHeaders) => Promise<ProtoSeldonMessage>,
+): [string, UnaryMethod] {
+  return [
+    def.path,
+    {
+      decode: (bytes) => def.requestDeserialize(bytes) as Req,
+      handle: handle as UnaryMethod['handle'],
+      encode: (res) => def.responseSerialize(res as object),
+    },
+  ];
 }
 
 export async function startUnitGrpc(opts: UnitGrpcOptions): Promise<UnitGrpcServer> {
-  const { services } = loadSeldonProto();
-  const max = opts.maxMessageBytes ?? 10 * 1024 * 1024;
-  const server = new Server({ 'grpc.max_receive_message_length': max });
+  const service = seldonPackageDefinition()['seldon.protos.Seldon'] as Record<
+    'Predict' | 'SendFeedback',
+    MethodDefinition<object, object>
+  >;
   const { executor, log } = opts;
-  server.addService(services.Seldon.service, {
-    Predict(
-      call: ServerUnaryCall<ProtoSeldonMessage, ProtoSeldonMessage>,
-      cb: sendUnaryData<ProtoSeldonMessage>,
-    ) {
-      (async () => {
-        const msg = decodeSeldonMessage(fromProtoMessage(call.request));
-        const puid = puidOf(call.metadata);
-        const out = await executor.predict(msg, puid ? { puid } : {});
-        cb(null, toProtoMessage(out));
-      })().catch((err: unknown) => fail(cb, err, log));
-    },
-    SendFeedback(
-      call: ServerUnaryCall<ProtoFeedback, ProtoSeldonMessage>,
-      cb: sendUnaryData<ProtoSeldonMessage>,
-    ) {
-      (async () => {
-        const fb = decodeFeedback(fromProtoFeedback(call.request));
-        const puid = puidOf(call.metadata);
-        const out = await executor.feedback(fb, puid ? { puid } : {});
-        cb(null, toProtoMessage(out));
-      })().catch((err: unknown) => fail(cb, err, log));
+  return startUnaryServer({
+    host: opts.host,
+    port: opts.port,
+    maxReceiveBytes: opts.maxMessageBytes ?? 10 * 1024 * 1024,
+    methods: new Map([
+      method<ProtoSeldonMessage>(service.Predict, async (req, headers) =>
+        toProtoMessage(await executor.predict(decodeSeldonMessage(fromProtoMessage(req)), puidOf(headers))),
+      ),
+      method<ProtoFeedback>(service.SendFeedback, async (req, headers) =>
+        toProtoMessage(await executor.feedback(decodeFeedback(fromProtoFeedback(req)), puidOf(headers))),
+      ),
+    ]),
+    failure(err) {
+      const e = toSdepError(err);
+      if (e.status >= 500) log.warn({ err: e }, 'gRPC request failed');
+      const { code, details } = grpcStatusFor(e);
+      return { code, message: details };
     },
   });
-  const port = await new Promise<number>((resolve, reject) => {
-    const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
-    server.bindAsync(`${host}:${opts.port}`, ServerCredentials.createInsecure(), (err, p) =>
-      err ? reject(err) : resolve(p),
-    );
-  });
-  return {
-    port,
-    close(graceMs) {
-      return new Promise((resolve) => {
-        const force = setTimeout(() => {
-          server.forceShutdown();
-          resolve();
-        }, graceMs);
-        server.tryShutdown(() => {
-          clearTimeout(force);
-          resolve();
-        });
-      });
-    },
-  };
 }

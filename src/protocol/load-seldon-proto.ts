@@ -1,23 +1,12 @@
 /**
- * Loads seldon.protos for @grpc/grpc-js. The .proto sits beside this file
- * in src/ and, after the build copies assets, in dist/.
+ * seldon.protos service constructors for @grpc/grpc-js clients (remote
+ * gRPC components, gRPC microservices, tests and benches).
  */
-import { fileURLToPath } from 'node:url';
 import { type GrpcObject, loadPackageDefinition, type ServiceClientConstructor } from '@grpc/grpc-js';
-import { loadSync, type Options, type PackageDefinition } from '@grpc/proto-loader';
+import type { PackageDefinition } from '@grpc/proto-loader';
+import { seldonPackageDefinition } from './seldon-proto-definition.js';
 
-export const SELDON_PROTO_PATH = fileURLToPath(new URL('./proto/prediction.proto', import.meta.url));
-
-/** keepCase: field names as on the wire (binData, requestPath); enums as names; oneofs named. */
-export const SELDON_PROTO_OPTIONS: Options = {
-  keepCase: true,
-  enums: String,
-  longs: Number,
-  bytes: String,
-  defaults: false,
-  arrays: true,
-  oneofs: true,
-};
+export { SELDON_PROTO_OPTIONS, SELDON_PROTO_PATH } from './seldon-proto-definition.js';
 
 export type SeldonServiceName =
   | 'Generic'
@@ -37,7 +26,7 @@ let cached: SeldonProto | undefined;
 
 export function loadSeldonProto(): SeldonProto {
   if (cached) return cached;
-  const packageDefinition = loadSync(SELDON_PROTO_PATH, SELDON_PROTO_OPTIONS);
+  const packageDefinition = seldonPackageDefinition();
   const pkg = (loadPackageDefinition(packageDefinition).seldon as GrpcObject).protos as GrpcObject;
   const names: SeldonServiceName[] = [
     'Generic',
