@@ -1,18 +1,13 @@
 /**
  * The component microservice over gRPC: the seldon.protos component
  * services (Generic, Model, Router, Transformer, OutputTransformer,
- * Combiner), each method calling the component as the REST wrapper does.
+ * Combiner), each method calling the component as the REST wrapper does,
+ * on the unit's unary gRPC server (executor/grpc-unary-server.ts).
  */
-import {
-  Server,
-  ServerCredentials,
-  type ServerUnaryCall,
-  type sendUnaryData,
-  type UntypedServiceImplementation,
-} from '@grpc/grpc-js';
+import type { MethodDefinition } from '@grpc/proto-loader';
+import { startUnaryServer, type UnaryMethod, type UnaryServer } from '../executor/grpc-unary-server.js';
 import { decodeFeedback, decodeSeldonMessage } from '../protocol/decode-seldon-message.js';
 import { grpcStatusFor } from '../protocol/grpc-status.js';
-import { loadSeldonProto } from '../protocol/load-seldon-proto.js';
 import {
   fromProtoFeedback,
   fromProtoMessage,
@@ -21,6 +16,7 @@ import {
   toProtoMessage,
 } from '../protocol/proto-convert.js';
 import type { SeldonMessage } from '../protocol/seldon-message.js';
+import { seldonPackageDefinition } from '../protocol/seldon-proto-definition.js';
 import type { Component } from './component.js';
 import type { ComponentMetrics } from './component-metrics.js';
 import {
@@ -41,30 +37,11 @@ export interface ComponentGrpcOptions {
 }
 
 export interface ComponentGrpcServer {
-  server: Server;
   listen(port: number, host?: string): Promise<number>;
   close(graceMs?: number): Promise<void>;
 }
 
-type Unary = (
-  call: ServerUnaryCall<unknown, ProtoSeldonMessage>,
-  cb: sendUnaryData<ProtoSeldonMessage>,
-) => void;
-
-function unary(run: (req: unknown) => Promise<SeldonMessage>, metrics?: ComponentMetrics): Unary {
-  return (call, cb) => {
-    // Decoding throws synchronously: start inside a promise so every failure gets a status.
-    Promise.resolve(call.request)
-      .then(run)
-      .then(
-        (out) => {
-          metrics?.recordCustom(out.meta?.metrics);
-          cb(null, toProtoMessage(out));
-        },
-        (e) => cb(grpcStatusFor(e)),
-      );
-  };
-}
+type Run = (req: unknown) => Promise<SeldonMessage>;
 
 export function createComponentGrpcServer(
   component: Component,
@@ -73,26 +50,25 @@ export function createComponentGrpcServer(
   const ctx: InvokeContext = { unit: opts.unit ?? {} };
   const m = opts.metrics;
   const msg = (req: unknown) => decodeSeldonMessage(fromProtoMessage(req as ProtoSeldonMessage));
-  const predict = unary((r) => invokePredict(component, msg(r), ctx), m);
-  const transformInput = unary((r) => invokeTransformInput(component, msg(r), ctx), m);
-  const transformOutput = unary((r) => invokeTransformOutput(component, msg(r), ctx), m);
-  const route = unary((r) => invokeRoute(component, msg(r), ctx), m);
-  const aggregate = unary((r) => {
+  const predict: Run = (r) => invokePredict(component, msg(r), ctx);
+  const transformInput: Run = (r) => invokeTransformInput(component, msg(r), ctx);
+  const transformOutput: Run = (r) => invokeTransformOutput(component, msg(r), ctx);
+  const route: Run = (r) => invokeRoute(component, msg(r), ctx);
+  const aggregate: Run = async (r) => {
     const list = ((r as { seldonMessages?: ProtoSeldonMessage[] }).seldonMessages ?? []).map((x, i) =>
       decodeSeldonMessage(fromProtoMessage(x), { path: `seldonMessages[${i}].` }),
     );
     return invokeAggregate(component, list, ctx);
-  }, m);
-  const sendFeedback = unary(async (r) => {
+  };
+  const sendFeedback: Run = async (r) => {
     const fb = decodeFeedback(fromProtoFeedback(r as ProtoFeedback));
     const out = await invokeSendFeedback(component, fb, ctx);
     m?.recordFeedback(fb.reward ?? 0);
     return out;
-  }, m);
+  };
 
-  const { services } = loadSeldonProto();
-  const server = new Server();
-  const impls: [keyof typeof services, UntypedServiceImplementation][] = [
+  const pkg = seldonPackageDefinition();
+  const services: [string, Record<string, Run>][] = [
     [
       'Generic',
       {
@@ -109,27 +85,40 @@ export function createComponentGrpcServer(
     ['OutputTransformer', { TransformOutput: transformOutput }],
     ['Combiner', { Aggregate: aggregate }],
   ];
-  for (const [name, impl] of impls) server.addService(services[name].service, impl);
+  const methods = new Map<string, UnaryMethod>();
+  for (const [service, impl] of services) {
+    const defs = pkg[`seldon.protos.${service}`] as Record<string, MethodDefinition<object, object>>;
+    for (const [name, run] of Object.entries(impl)) {
+      const def = defs[name]!;
+      methods.set(def.path, {
+        decode: (bytes) => def.requestDeserialize(bytes),
+        async handle(req) {
+          const out = await run(req);
+          m?.recordCustom(out.meta?.metrics);
+          return toProtoMessage(out);
+        },
+        encode: (res) => def.responseSerialize(res as object),
+      });
+    }
+  }
 
+  let server: UnaryServer | undefined;
   return {
-    server,
-    listen: (port, host = '127.0.0.1') =>
-      new Promise((resolve, reject) => {
-        server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (err, bound) =>
-          err ? reject(err) : resolve(bound),
-        );
-      }),
-    close: (graceMs = 5000) =>
-      new Promise((resolve) => {
-        // Calls in flight get graceMs to finish; then connections are cut.
-        const hard = setTimeout(() => {
-          server.forceShutdown();
-          resolve();
-        }, graceMs);
-        server.tryShutdown(() => {
-          clearTimeout(hard);
-          resolve();
-        });
-      }),
+    async listen(port, host = '127.0.0.1') {
+      if (server) throw new Error('the component gRPC server is already listening');
+      server = await startUnaryServer({
+        host,
+        port,
+        methods,
+        maxReceiveBytes: 4 * 1024 * 1024,
+        failure: (e) => {
+          const { code, details } = grpcStatusFor(e);
+          return { code, message: details };
+        },
+      });
+      return server.port;
+    },
+    // Calls in flight get graceMs to finish; then connections are cut.
+    close: async (graceMs = 5000) => server?.close(graceMs),
   };
 }
