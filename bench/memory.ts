@@ -10,8 +10,8 @@
  * a unit spec file, api/unit-spec.ts; its young generation capped, its GC on
  * its own thread: cli/v8-tuning.ts), the same from the user's YAML file
  * (`--deployment`: the YAML parser and validators loaded too), and with
- * node's defaults; then that unit under gRPC load (64 grpc-js channels, one
- * Predict call in flight on each: bench/lib/grpc-load.ts), with sdep's cap
+ * node's defaults; then that unit under gRPC load (64 HTTP/2 connections,
+ * one Predict call in flight on each: h2load, bench/lib/grpc-run.ts), with sdep's cap
  * on old-generation growth and with V8's default. RssAnon is shown beside RSS: about 40 MB of RSS is
  * node's own binary, shared by every node process. Targets (on RSS):
  * gateway <= 100 MB, unit <= 80 MB after 60 s at full load.
@@ -47,7 +47,7 @@ function rest(url: string, body: string): () => Promise<number> {
   return async () => (await wrk({ url, connections: 64, seconds: SECONDS, body })).rps;
 }
 
-/** 64 gRPC channels, each with one Predict call in flight, for SECONDS. */
+/** 64 HTTP/2 connections, each with one Predict call in flight, for SECONDS. */
 function grpc(port: number, body: string): () => Promise<number> {
   return async () => (await grpcLoad(port, 64, SECONDS, body)).rps;
 }
@@ -109,7 +109,7 @@ async function main(): Promise<void> {
   await writeFirstUnitSpec(yamlFile, specFile);
   const serveFlags = unitNodeFlags({}, []);
   const fromSpec = ['--spec', specFile, '--base-dir', join(ROOT, 'examples')];
-  // gRPC: the same unit under grpc-js load, then with V8's own old-generation growth (cli/v8-tuning.ts).
+  // gRPC: the same unit under gRPC load, then with V8's own old-generation growth (cli/v8-tuning.ts).
   const units: [string, readonly string[], readonly string[], 'REST' | 'gRPC'][] = [
     [
       `sdep unit (mock classifier), as serve starts it: --spec, node ${serveFlags.join(' ')}`,
@@ -119,7 +119,7 @@ async function main(): Promise<void> {
     ],
     ['sdep unit --deployment <the YAML>, same node flags', serveFlags, ['--deployment', yamlFile], 'REST'],
     ['sdep unit --spec, node defaults', [], fromSpec, 'REST'],
-    ['sdep unit --spec as serve starts it, under gRPC (64 channels)', serveFlags, fromSpec, 'gRPC'],
+    ['sdep unit --spec as serve starts it, under gRPC (64 connections)', serveFlags, fromSpec, 'gRPC'],
     [
       'the same, V8 default old-generation growth (--heap-growing-percent=0)',
       [...serveFlags, '--heap-growing-percent=0'],

@@ -7,8 +7,9 @@
  * onnx-proto, run in process by onnxruntime-node), and, as the baseline,
  * the mock classifier alone as a component microservice (`sdep
  * microservice --implementation MOCK_CLASSIFIER`, its /predict). REST load
- * from wrk -t1; gRPC (seldon.protos.Seldon/Predict) from a closed-loop
- * grpc-js client in its own process (bench/lib/grpc-load.ts). 1, 16 and 64
+ * from wrk -t1; gRPC (seldon.protos.Seldon/Predict) from h2load, one call
+ * in flight per connection (bench/lib/h2load.ts; a grpc-js client when
+ * nghttp2-client is missing: bench/lib/grpc-run.ts). 1, 16 and 64
  * connections, S seconds per row. Prints predictions/s, p50/p99 and each
  * unit's RSS idle and after its load.
  */
@@ -18,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unitNodeFlags } from '../src/cli/v8-tuning.js';
 import { logisticRegressionModel } from '../test/fixtures/logreg-onnx.js';
-import { grpcLoad } from './lib/grpc-run.js';
+import { grpcLoad, grpcLoadTool } from './lib/grpc-run.js';
 import { groupStats, installCleanup, start, stopAll, waitForHttp, waitForLine } from './lib/proc.js';
 import { argNumber, environment, f, int, SHORT, table } from './lib/report.js';
 import { CLI, ROOT, requireBuild } from './lib/sdep.js';
@@ -98,7 +99,7 @@ spec:
     ]);
     console.log(`# ${environment()}`);
     console.log(
-      `# ${SECONDS} s per row, not pinned; REST: wrk -t1; gRPC: grpc-js closed loop (bench/lib/grpc-load.ts)`,
+      `# ${SECONDS} s per row, not pinned; REST: wrk -t1; gRPC: ${grpcLoadTool() === 'h2load' ? 'h2load -m1' : 'grpc-js closed loop (bench/lib/grpc-load.ts)'}`,
     );
     const rows: Row[] = [];
     const targets: [string, Started, string, string][] = [

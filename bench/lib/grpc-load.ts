@@ -7,11 +7,14 @@
  */
 import { credentials, type ServiceError } from '@grpc/grpc-js';
 import { loadSeldonProto } from '../../src/protocol/load-seldon-proto.js';
+import { toProtoMessage } from '../../src/protocol/proto-convert.js';
+import type { SeldonMessage } from '../../src/protocol/seldon-message.js';
 
 const [target, connArg, secArg, msgArg] = process.argv.slice(2);
 const connections = Number(connArg ?? 16);
 const seconds = Number(secArg ?? 5);
-const message = JSON.parse(msgArg ?? '{}') as Record<string, unknown>;
+// the JSON SeldonMessage in proto-loader's object form (ndarray as google.protobuf.ListValue)
+const message = toProtoMessage(JSON.parse(msgArg ?? '{}') as SeldonMessage);
 const { services } = loadSeldonProto();
 type Predict = (m: unknown, cb: (err: ServiceError | null) => void) => void;
 
