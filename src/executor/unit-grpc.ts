@@ -1,11 +1,12 @@
 /**
  * The unit's gRPC front: seldon.protos.Seldon Predict and SendFeedback,
  * served by the same graph engine as REST on our own unary server
- * (grpc-unary-server.ts) with proto-loader's codecs. Failures become gRPC
+ * (grpc/unary-server.ts) with proto-loader's codecs. Failures become gRPC
  * statuses whose message carries the Seldon error code and reason.
  */
 import type { IncomingHttpHeaders } from 'node:http2';
 import type { MethodDefinition } from '@grpc/proto-loader';
+import { startUnaryServer, type UnaryMethod } from '../grpc/unary-server.js';
 import { decodeFeedback, decodeSeldonMessage } from '../protocol/decode-seldon-message.js';
 import { grpcStatusFor } from '../protocol/grpc-status.js';
 import {
@@ -18,7 +19,6 @@ import {
 import { toSdepError } from '../protocol/seldon-error.js';
 import { seldonPackageDefinition } from '../protocol/seldon-proto-definition.js';
 import type { GraphExecutor } from './graph-executor.js';
-import { startUnaryServer, type UnaryMethod } from './grpc-unary-server.js';
 import type { UnitLogger } from './unit-http.js';
 
 export interface UnitGrpcOptions {

@@ -2,10 +2,10 @@
  * The component microservice over gRPC: the seldon.protos component
  * services (Generic, Model, Router, Transformer, OutputTransformer,
  * Combiner), each method calling the component as the REST wrapper does,
- * on the unit's unary gRPC server (executor/grpc-unary-server.ts).
+ * on the unit's unary gRPC server (grpc/unary-server.ts).
  */
 import type { MethodDefinition } from '@grpc/proto-loader';
-import { startUnaryServer, type UnaryMethod, type UnaryServer } from '../executor/grpc-unary-server.js';
+import { startUnaryServer, type UnaryMethod, type UnaryServer } from '../grpc/unary-server.js';
 import { decodeFeedback, decodeSeldonMessage } from '../protocol/decode-seldon-message.js';
 import { grpcStatusFor } from '../protocol/grpc-status.js';
 import {

@@ -11,7 +11,7 @@ import {
   startUnaryServer,
   type UnaryMethod,
   type UnaryServer,
-} from './grpc-unary-server.js';
+} from './unary-server.js';
 
 // Echo: the request's UTF-8 text upper-cased; "slow:<ms>" answers after ms; "fail" rejects.
 const echo: UnaryMethod<string, string> = {

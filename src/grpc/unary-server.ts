@@ -1,10 +1,11 @@
 /**
  * A unary-only gRPC server on node:http2 (cleartext h2c, as grpc-js's
- * insecure server). A unit answers only unary calls, and grpc-js's Server
- * wraps each in interceptor and call-stream layers that cost more CPU than
- * the model (about 200 us a call against REST's 35) plus 8 MB to load. Here
- * a call is one HTTP/2 stream: a 5-byte length-prefixed message in, the
- * answer's message out, its status in trailers (grpc/doc/PROTOCOL-HTTP2.md).
+ * insecure server), for the unit's and `sdep microservice`'s gRPC fronts.
+ * Both answer only unary calls; grpc-js's Server wraps each call in
+ * interceptor and call-stream layers (about a fifth of a unit's CPU per
+ * call under load) and takes 8 MB to load. Here a call is one HTTP/2
+ * stream: a 5-byte length-prefixed message in, the answer's message out,
+ * its status in trailers (grpc/doc/PROTOCOL-HTTP2.md).
  */
 import { Buffer } from 'node:buffer';
 import http2 from 'node:http2';
@@ -119,13 +120,11 @@ export async function startUnaryServer(opts: UnaryServerOptions): Promise<UnaryS
       reply(GrpcCode.INTERNAL, `Invalid grpc-timeout value "${headers['grpc-timeout']}"`);
       return;
     }
-    if (timeoutMs !== undefined)
+    if (timeoutMs !== undefined) {
       timer = setTimeout(() => reply(GrpcCode.DEADLINE_EXCEEDED, 'Deadline exceeded'), timeoutMs);
-    stream.on('close', () => {
-      // the client cancelled or reset: nothing to answer
-      answered = true;
-      if (timer) clearTimeout(timer);
-    });
+      // a cancelled call's timer goes with it (without a timer, stream.destroyed says enough)
+      stream.on('close', () => clearTimeout(timer));
+    }
 
     const chunks: Buffer[] = [];
     let size = 0;
@@ -203,7 +202,7 @@ export async function startUnaryServer(opts: UnaryServerOptions): Promise<UnaryS
       }
       m.handle(request, headers).then(
         (response) => {
-          if (answered) return;
+          if (answered || stream.destroyed) return;
           let out: Buffer;
           try {
             out = m.encode(response);
@@ -213,7 +212,6 @@ export async function startUnaryServer(opts: UnaryServerOptions): Promise<UnaryS
           }
           answered = true;
           if (timer) clearTimeout(timer);
-          if (stream.destroyed) return;
           const frame = Buffer.allocUnsafe(5 + out.length);
           frame[0] = 0;
           frame.writeUInt32BE(out.length, 1);
