@@ -13,6 +13,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http2 from 'node:http2';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { grpcFrame } from '../../src/grpc/unary-server.js';
 import { toProtoMessage } from '../../src/protocol/proto-convert.js';
 import type { SeldonMessage } from '../../src/protocol/seldon-message.js';
 import { seldonPackageDefinition } from '../../src/protocol/seldon-proto-definition.js';
@@ -31,11 +32,7 @@ export function predictFrame(json: string): Buffer {
     string,
     { requestSerialize(v: unknown): Buffer }
   >;
-  const msg = def.Predict!.requestSerialize(toProtoMessage(JSON.parse(json) as SeldonMessage));
-  const frame = Buffer.alloc(5 + msg.length);
-  frame.writeUInt32BE(msg.length, 1);
-  msg.copy(frame, 5);
-  return frame;
+  return grpcFrame(def.Predict!.requestSerialize(toProtoMessage(JSON.parse(json) as SeldonMessage)));
 }
 
 /** One call: the answer's DATA size, refusing anything but grpc-status 0. */

@@ -6,7 +6,8 @@
  */
 import type { IncomingHttpHeaders } from 'node:http2';
 import type { MethodDefinition } from '@grpc/proto-loader';
-import { startUnaryServer, type UnaryMethod } from '../grpc/unary-server.js';
+import { protoMethod } from '../grpc/proto-method.js';
+import { startUnaryServer } from '../grpc/unary-server.js';
 import { decodeFeedback, decodeSeldonMessage } from '../protocol/decode-seldon-message.js';
 import { grpcStatusFor } from '../protocol/grpc-status.js';
 import {
@@ -40,20 +41,6 @@ function puidOf(headers: IncomingHttpHeaders): { puid?: string } {
   return typeof s === 'string' && s.trim() !== '' ? { puid: s.trim() } : {};
 }
 
-function method<Req>(
-  def: MethodDefinition<object, object>,
-  handle: (req: Req, headers: IncomingHttpHeaders) => Promise<ProtoSeldonMessage>,
-): [string, UnaryMethod] {
-  return [
-    def.path,
-    {
-      decode: (bytes) => def.requestDeserialize(bytes) as Req,
-      handle: handle as UnaryMethod['handle'],
-      encode: (res) => def.responseSerialize(res as object),
-    },
-  ];
-}
-
 export async function startUnitGrpc(opts: UnitGrpcOptions): Promise<UnitGrpcServer> {
   const service = seldonPackageDefinition()['seldon.protos.Seldon'] as Record<
     'Predict' | 'SendFeedback',
@@ -65,18 +52,17 @@ export async function startUnitGrpc(opts: UnitGrpcOptions): Promise<UnitGrpcServ
     port: opts.port,
     maxReceiveBytes: opts.maxMessageBytes ?? 10 * 1024 * 1024,
     methods: new Map([
-      method<ProtoSeldonMessage>(service.Predict, async (req, headers) =>
+      protoMethod<ProtoSeldonMessage>(service.Predict, async (req, headers) =>
         toProtoMessage(await executor.predict(decodeSeldonMessage(fromProtoMessage(req)), puidOf(headers))),
       ),
-      method<ProtoFeedback>(service.SendFeedback, async (req, headers) =>
+      protoMethod<ProtoFeedback>(service.SendFeedback, async (req, headers) =>
         toProtoMessage(await executor.feedback(decodeFeedback(fromProtoFeedback(req)), puidOf(headers))),
       ),
     ]),
     failure(err) {
       const e = toSdepError(err);
       if (e.status >= 500) log.warn({ err: e }, 'gRPC request failed');
-      const { code, details } = grpcStatusFor(e);
-      return { code, message: details };
+      return grpcStatusFor(e);
     },
   });
 }

@@ -40,7 +40,7 @@ before(async () => {
     maxReceiveBytes: 1000,
     failure: (err) => {
       calls.failures++;
-      return { code: GrpcCode.INVALID_ARGUMENT, message: (err as Error).message };
+      return { code: GrpcCode.INVALID_ARGUMENT, details: (err as Error).message };
     },
   });
   grpc = new Client(`127.0.0.1:${server.port}`, credentials.createInsecure());
@@ -230,7 +230,7 @@ test('close lets a call in flight finish, then refuses new connections', async (
     port: 0,
     methods: new Map([['/test.Echo/Say', echo as UnaryMethod]]),
     maxReceiveBytes: 1000,
-    failure: () => ({ code: GrpcCode.INTERNAL, message: 'x' }),
+    failure: () => ({ code: GrpcCode.INTERNAL, details: 'x' }),
   });
   const c = new Client(`127.0.0.1:${s.port}`, credentials.createInsecure());
   try {

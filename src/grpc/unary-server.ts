@@ -20,9 +20,10 @@ export interface UnaryMethod<Req = unknown, Res = unknown> {
   encode(response: Res): Buffer;
 }
 
+/** A failed call's status: grpc-status and grpc-message (protocol/grpc-status.ts's grpcStatusFor gives one). */
 export interface GrpcFailure {
   code: number;
-  message: string;
+  details: string;
 }
 
 export interface UnaryServerOptions {
@@ -58,11 +59,21 @@ export function encodeGrpcMessage(s: string): string {
   );
 }
 
+/** One gRPC length-prefixed message: flag byte 0 (not compressed), 4-byte big-endian length, the bytes. */
+export function grpcFrame(message: Buffer): Buffer {
+  const frame = Buffer.allocUnsafe(5 + message.length);
+  frame[0] = 0;
+  frame.writeUInt32BE(message.length, 1);
+  message.copy(frame, 5);
+  return frame;
+}
+
 function inflateMessage(encoding: string, bytes: Buffer, max: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const done = (err: Error | null, out: Buffer) => (err ? reject(err) : resolve(out));
-    if (encoding === 'gzip') zlib.gunzip(bytes, { maxOutputLength: max + 1 }, done);
-    else zlib.inflate(bytes, { maxOutputLength: max + 1 }, done);
+    // zlib fails with ERR_BUFFER_TOO_LARGE past max, before allocating the rest
+    if (encoding === 'gzip') zlib.gunzip(bytes, { maxOutputLength: max }, done);
+    else zlib.inflate(bytes, { maxOutputLength: max }, done);
   });
 }
 
@@ -175,13 +186,7 @@ export async function startUnaryServer(opts: UnaryServerOptions): Promise<UnaryS
         return;
       }
       inflateMessage(encoding, payload, max).then(
-        (plain) =>
-          plain.length > max
-            ? reply(
-                GrpcCode.RESOURCE_EXHAUSTED,
-                `Received message that decompresses to a size larger than ${max}`,
-              )
-            : answer(method, plain),
+        (plain) => answer(method, plain),
         (err: NodeJS.ErrnoException) =>
           err.code === 'ERR_BUFFER_TOO_LARGE'
             ? reply(
@@ -212,20 +217,16 @@ export async function startUnaryServer(opts: UnaryServerOptions): Promise<UnaryS
           }
           answered = true;
           if (timer) clearTimeout(timer);
-          const frame = Buffer.allocUnsafe(5 + out.length);
-          frame[0] = 0;
-          frame.writeUInt32BE(out.length, 1);
-          out.copy(frame, 5);
           stream.respond(
             { ':status': 200, 'content-type': 'application/grpc+proto' },
             { waitForTrailers: true },
           );
           stream.once('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
-          stream.end(frame);
+          stream.end(grpcFrame(out));
         },
         (err: unknown) => {
           const f = opts.failure(err);
-          reply(f.code, f.message);
+          reply(f.code, f.details);
         },
       );
     }

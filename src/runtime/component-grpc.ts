@@ -5,6 +5,7 @@
  * on the unit's unary gRPC server (grpc/unary-server.ts).
  */
 import type { MethodDefinition } from '@grpc/proto-loader';
+import { protoMethod } from '../grpc/proto-method.js';
 import { startUnaryServer, type UnaryMethod, type UnaryServer } from '../grpc/unary-server.js';
 import { decodeFeedback, decodeSeldonMessage } from '../protocol/decode-seldon-message.js';
 import { grpcStatusFor } from '../protocol/grpc-status.js';
@@ -89,16 +90,13 @@ export function createComponentGrpcServer(
   for (const [service, impl] of services) {
     const defs = pkg[`seldon.protos.${service}`] as Record<string, MethodDefinition<object, object>>;
     for (const [name, run] of Object.entries(impl)) {
-      const def = defs[name]!;
-      methods.set(def.path, {
-        decode: (bytes) => def.requestDeserialize(bytes),
-        async handle(req) {
+      methods.set(
+        ...protoMethod(defs[name]!, async (req) => {
           const out = await run(req);
           m?.recordCustom(out.meta?.metrics);
           return toProtoMessage(out);
-        },
-        encode: (res) => def.responseSerialize(res as object),
-      });
+        }),
+      );
     }
   }
 
@@ -111,10 +109,7 @@ export function createComponentGrpcServer(
         port,
         methods,
         maxReceiveBytes: 4 * 1024 * 1024,
-        failure: (e) => {
-          const { code, details } = grpcStatusFor(e);
-          return { code, message: details };
-        },
+        failure: grpcStatusFor,
       });
       return server.port;
     },
